@@ -296,6 +296,17 @@ typedef struct ds_ast_stmts {
     ds_ast_stmt **v; /* arena */
 } ds_ast_stmts;
 
+/* ------------------------------------------------------------------ lexer */
+
+/*
+** The token at z (lexer.re): returns its length in bytes and sets *type to
+** its TK_* code from the generated grammar.h. Blanks and comments are
+** TK_SPACE; an unrecognized character or an unterminated string or quoted
+** identifier is TK_ILLEGAL. Returns 0 at the terminating NUL. Never reads
+** past the NUL and never allocates.
+*/
+int ds__lex(const char *z, int *type);
+
 /* ---------------------------------------------------------------- parsing */
 
 /* What went wrong, for the caller to report (ds_errmsg, ds_error_offset). */
@@ -308,6 +319,8 @@ typedef struct ds_parse_error {
 ** Parses every statement of sql (NUL-terminated) into *out, allocating in
 ** arena. Returns DS_OK, DS_ERROR with err filled ("syntax error near
 ** 'FORM'" and its offset; the caller adds line and column), or DS_NOMEM.
+** On DS_ERROR, *out holds the statements completed before the error (they
+** are whole and usable); on DS_NOMEM it is NULL.
 */
 int ds__parse(const char *sql, ds_arena *arena, ds_ast_stmts **out,
               ds_parse_error *err);
@@ -337,11 +350,33 @@ typedef struct ds_parse_ctx {
     int oom;
 } ds_parse_ctx;
 
+/* Small values that grammar rules hand up to the builders. */
+
+/* A clause that picks one of a few keywords (FORMAT CSV, EMIT CHANGES):
+   what it stands for and where its keyword is; {0, 0} when absent. */
+typedef struct ds_ast_choice {
+    int value;
+    int off;
+} ds_ast_choice;
+
+/* FROM SOCKET 'host:port' and the other sources of CREATE STREAM/TABLE. */
+typedef struct ds_ast_source {
+    ds_source_kind kind;
+    int off;       /* the source keyword */
+    ds_token path; /* the string; n = 0 for QUEUE and STDIN */
+} ds_ast_source;
+
+/* LIMIT e [OFFSET e]; NULL when absent. */
+typedef struct ds_ast_limit {
+    ds_ast_expr *limit, *offset;
+} ds_ast_limit;
+
 /* Records the first error at off; later ones are ignored. */
 void ds__parse_error(ds_parse_ctx *ctx, int off, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-ds_name ds__ast_name(ds_parse_ctx *ctx, ds_token t); /* identifier */
+/* An identifier as written (case kept), "quoted" or `quoted`. */
+ds_name ds__ast_name(ds_parse_ctx *ctx, ds_token t);
 ds_name ds__ast_string(ds_parse_ctx *ctx, ds_token t); /* '...' literal */
 ds_ast_expr *ds__ast_expr_new(ds_parse_ctx *ctx, ds_ast_expr_kind kind,
                               int off, int end);
@@ -356,6 +391,8 @@ ds_ast_expr *ds__ast_column(ds_parse_ctx *ctx, ds_token qualifier,
                             ds_token name); /* qualifier.n == 0: none */
 ds_ast_expr *ds__ast_star(ds_parse_ctx *ctx, ds_token qualifier,
                           ds_token star);
+/* A sign right before a number literal is folded into it: -5 is the
+   DS_AE_INT -5, and -9223372036854775808 the smallest BIGINT. */
 ds_ast_expr *ds__ast_unary(ds_parse_ctx *ctx, ds_ast_op op, ds_token optok,
                            ds_ast_expr *a);
 ds_ast_expr *ds__ast_binary(ds_parse_ctx *ctx, ds_ast_op op, ds_ast_expr *a,
@@ -399,21 +436,96 @@ ds_ast_select *ds__ast_select_new(ds_parse_ctx *ctx, int off);
 ds_ast_window *ds__ast_window_new(ds_parse_ctx *ctx, ds_window_kind kind,
                                   int off);
 ds_ast_stmt *ds__ast_stmt_new(ds_parse_ctx *ctx, ds_stmt_kind kind, int off);
-/* Appends a finished statement ending at end (offset of ';' or text end). */
+/* Appends a finished statement ending at end (offset of ';' or text end);
+   its len then covers its text through its last token. A statement in
+   which an error was recorded is not appended. */
 void ds__ast_stmt_done(ds_parse_ctx *ctx, ds_ast_stmt *s, int end);
 /* Appends one VALUES row to an INSERT statement. */
 void ds__ast_stmt_add_row(ds_parse_ctx *ctx, ds_ast_stmt *s,
                           ds_ast_exprs *row);
 
-/* Duration in microseconds of `number unit`; unit is the unit token. */
+/* Duration in microseconds of `number unit`; unit is the unit token
+   (MICROSECOND[S] ... DAY[S], any case). An unknown unit, a duration that
+   is not positive or does not fit in int64 is an error; returns 0 then. */
 int64_t ds__ast_duration(ds_parse_ctx *ctx, ds_ast_expr *number,
                          ds_token unit);
+/* The literal number turned into a DS_AE_INT of ds__ast_duration()
+   microseconds whose text covers `number unit`. */
+ds_ast_expr *ds__ast_duration_expr(ds_parse_ctx *ctx, ds_ast_expr *number,
+                                   ds_token unit);
+
+/* FROM entries: a stream (or table) and UNNEST(e); alias.s may be NULL. */
+ds_ast_from *ds__ast_from_stream(ds_parse_ctx *ctx, ds_name name,
+                                 ds_name alias);
+ds_ast_from *ds__ast_from_unnest(ds_parse_ctx *ctx, ds_token kw,
+                                 ds_ast_expr *e, ds_name alias,
+                                 ds_ast_names *columns);
+/* Appends f to list (NULL: a new one), joined by join ON on (or NULL). */
+ds_ast_froms *ds__ast_froms_join(ds_parse_ctx *ctx, ds_ast_froms *list,
+                                 ds_ast_join_kind join, ds_ast_from *f,
+                                 ds_ast_expr *on);
+
+/* A window of kind starting at keyword kw. size and slide are duration
+   expressions (ds__ast_duration_expr), or row counts for COUNT; slide may
+   be NULL. A row count must be positive. */
+ds_ast_window *ds__ast_window(ds_parse_ctx *ctx, ds_window_kind kind,
+                              ds_token kw, ds_ast_expr *size,
+                              ds_ast_expr *slide);
+/* Adds ON column [WATERMARK d] [LATE INTO name] to w; watermark may be
+   NULL (then -1), late_into.s may be NULL. */
+ds_ast_window *ds__ast_window_on(ds_parse_ctx *ctx, ds_ast_window *w,
+                                 ds_name column, ds_ast_expr *watermark,
+                                 ds_name late_into);
+
+/* A whole SELECT; kw is the SELECT keyword, any clause may be NULL. */
+ds_ast_select *ds__ast_select(ds_parse_ctx *ctx, ds_token kw, int distinct,
+                              ds_ast_items *items, ds_ast_froms *from,
+                              ds_ast_window *window, ds_ast_choice emit,
+                              ds_ast_expr *where, ds_ast_exprs *group_by,
+                              ds_ast_expr *having, ds_ast_orders *order_by,
+                              ds_ast_limit limit);
+
+/* Statements. Each returns the statement (NULL after an allocation
+   failure); the grammar hands it to ds__ast_stmt_done() at its ';'. */
+
+/* SELECT (kw.n == 0: the statement starts at the SELECT) or EXPLAIN. */
+ds_ast_stmt *ds__ast_query(ds_parse_ctx *ctx, ds_stmt_kind kind, ds_token kw,
+                           ds_ast_select *sel);
+/* The head of CREATE STREAM/TABLE/SINK [IF NOT EXISTS] name; the rest is
+   added by _create_source, _create_as or _create_sink. */
+ds_ast_stmt *ds__ast_create(ds_parse_ctx *ctx, ds_stmt_kind kind, ds_token kw,
+                            int if_not_exists, ds_name name);
+ds_ast_stmt *ds__ast_create_source(ds_parse_ctx *ctx, ds_ast_stmt *s,
+                                   ds_ast_coldefs *columns, ds_ast_source src,
+                                   ds_ast_choice format,
+                                   ds_ast_options *options);
+ds_ast_stmt *ds__ast_create_as(ds_parse_ctx *ctx, ds_ast_stmt *s,
+                               ds_ast_select *sel);
+/* path.n == 0 for STDOUT; table.s is the SQLITE table or NULL. */
+ds_ast_stmt *ds__ast_create_sink(ds_parse_ctx *ctx, ds_ast_stmt *s,
+                                 ds_sink_kind kind, ds_token path,
+                                 ds_name table, ds_ast_choice format,
+                                 ds_ast_options *options);
+/* INSERT INTO name: the first VALUES row (more with _stmt_add_row), or a
+   SELECT (row NULL). */
+ds_ast_stmt *ds__ast_insert(ds_parse_ctx *ctx, ds_token kw, ds_name name,
+                            ds_ast_exprs *row, ds_ast_select *sel);
+ds_ast_stmt *ds__ast_drop(ds_parse_ctx *ctx, ds_token kw,
+                          ds_object_kind object, int if_exists, ds_name name);
+ds_ast_stmt *ds__ast_show(ds_parse_ctx *ctx, ds_token kw, ds_show_kind what);
+ds_ast_stmt *ds__ast_describe(ds_parse_ctx *ctx, ds_token kw, ds_name name);
+/* SET name = value; is_duration: value is a ds__ast_duration_expr(). */
+ds_ast_stmt *ds__ast_set(ds_parse_ctx *ctx, ds_token kw, ds_name name,
+                         ds_ast_expr *value, int is_duration);
+/* STOP QUERY n; id is the integer token. */
+ds_ast_stmt *ds__ast_stop_query(ds_parse_ctx *ctx, ds_token kw, ds_token id);
 
 /* Type of a type-name token (BIGINT, INT, INTEGER, DOUBLE, REAL, FLOAT,
    TEXT, VARCHAR, STRING, BOOLEAN, BOOL, TIMESTAMP), or -1 with an error. */
 int ds__ast_type(ds_parse_ctx *ctx, ds_token t);
 
-/* Debugging and golden tests: the tree as S-expressions into sb. */
+/* Debugging and golden tests: the tree as one line of S-expressions
+   appended to sb (ast_dump.c). */
 void ds__ast_dump_stmt(const ds_ast_stmt *s, ds_strbuf *sb);
 void ds__ast_dump_expr(const ds_ast_expr *e, ds_strbuf *sb);
 

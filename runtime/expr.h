@@ -162,4 +162,58 @@ int ds__fn_eval(ds_expr *x, ds_eval_ctx *ctx, int n, const ds_vec **argv);
 int ds__value_to_text(int type, const ds_vec *v, int i, ds_arena *arena,
                       ds_str *out);
 
+/* ------------------------------------------------------------------
+** Internal to runtime/expr*.c: the pieces the evaluator's files share.
+** Besides the files named above: expr_ops.c (arithmetic, comparison,
+** logic, ||), expr_cast.c (CAST) and expr_explain.c (EXPLAIN).
+*/
+
+/* Per-node evaluation state behind ds_expr.aux, made by ds__expr_prepare
+   for every node with arguments (expr.c). */
+typedef struct ds_xstate {
+    const ds_vec **argv;   /* owned array of nargs argument results */
+    void *kstate;          /* owned per-kind state: LIKE pattern, IN set,
+                              CASE scratch */
+    void (*kfree)(void *); /* frees kstate */
+} ds_xstate;
+
+/* Evaluates the operator nodes (NEG ... IS_NOT_NULL, CONCAT) over argument
+   vectors already evaluated, into x->out (expr_ops.c). */
+int ds__expr_eval_op(ds_expr *x, ds_eval_ctx *ctx, int n, const ds_vec **argv);
+/* Evaluates a DS_X_CAST node into x->out (expr_cast.c). */
+int ds__expr_eval_cast(ds_expr *x, ds_eval_ctx *ctx, int n,
+                       const ds_vec **argv);
+/* Compiles a constant LIKE pattern into the node's state (expr_like.c);
+   DS_OK or DS_NOMEM. */
+int ds__like_prepare(ds_expr *x);
+/* Evaluates a DS_X_LIKE node into x->out (expr_like.c). */
+int ds__like_eval(ds_expr *x, ds_eval_ctx *ctx, int n, const ds_vec **argv);
+
+/* The first occurrence of s[0..m) in h[0..n), or NULL; h when m is 0
+   (expr_like.c). Fast on short text, linear on long text. */
+const char *ds__expr_find(const char *h, size_t n, const char *s, size_t m);
+
+/* Sets ctx->errmsg to "integer overflow in '<label>'" and returns
+   DS_ERROR. */
+int ds__expr_overflow(ds_eval_ctx *ctx, const ds_expr *x);
+
+/* r[] = AND of the validity of the nv vectors over rows 0..n-1; the bits
+   of the last word past n are cleared. */
+void ds__expr_valid_and(uint64_t *r, const ds_vec *const *v, int nv, int n);
+
+/* Clears the validity bits past row n in the last word of valid. */
+static inline void ds__expr_valid_tail(uint64_t *valid, int n) {
+    if (n & 63)
+        valid[n >> 6] &= ((uint64_t)1 << (n & 63)) - 1;
+}
+
+/* The UTF-8 character after the one at p (p < end), skipped as SQLite
+   does: a lead byte >= 0xC0 takes the continuation bytes after it. */
+static inline const char *ds__expr_utf8_next(const char *p, const char *end) {
+    if ((unsigned char)*p++ >= 0xC0)
+        while (p < end && ((unsigned char)*p & 0xC0) == 0x80)
+            p++;
+    return p;
+}
+
 #endif

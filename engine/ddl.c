@@ -1,0 +1,649 @@
+/*
+** ddl.c - the statements that act on the engine rather than run
+** continuously: CREATE STREAM (from a source or AS SELECT), DROP, INSERT
+** INTO queue VALUES, SET, SHOW, DESCRIBE, EXPLAIN and STOP QUERY. The
+** dispatcher ds__engine_run_stmt also starts SELECT queries (query.c).
+*/
+#include "engine.h"
+
+#include <stdio.h>
+
+static const char *source_kind_name(ds_source_kind k) {
+    switch (k) {
+    case DS_SRC_SOCKET:
+        return "SOCKET";
+    case DS_SRC_SOCKET_LISTEN:
+        return "SOCKET LISTEN";
+    case DS_SRC_FILE:
+        return "FILE";
+    case DS_SRC_QUEUE:
+        return "QUEUE";
+    case DS_SRC_STDIN:
+        return "STDIN";
+    default:
+        return "DERIVED";
+    }
+}
+
+void ds__stream_free(ds_stream *s) {
+    if (!s)
+        return;
+    ds__source_free(s->source);
+    ds__batch_free(s->batch);
+    for (int k = 0; k < s->schema.ncols; k++)
+        ds_free(s->schema.cols[k].name);
+    ds_free(s->schema.cols);
+    ds_free(s->name);
+    ds_free(s->definition);
+    ds_free(s);
+}
+
+/* A stream named name with a copy of the columns; NULL when out of
+   memory. */
+static ds_stream *stream_new(const char *name, int ncols,
+                             const char *const *names, const int *types,
+                             const char *def, size_t deflen) {
+    ds_stream *s = ds_malloc(sizeof *s);
+    if (!s)
+        return NULL;
+    memset(s, 0, sizeof *s);
+    s->name = ds__strndup(name, strlen(name));
+    s->definition = ds__strndup(def, deflen);
+    s->schema.cols = ds_malloc(sizeof(ds_column) * (size_t)(ncols + 1));
+    s->batch = ds__batch_new(ncols, types);
+    if (!s->name || !s->definition || !s->schema.cols || !s->batch) {
+        ds__stream_free(s);
+        return NULL;
+    }
+    for (int k = 0; k < ncols; k++) {
+        s->schema.cols[k].type = types[k];
+        s->schema.cols[k].name = ds__strndup(names[k], strlen(names[k]));
+        s->schema.ncols = k + 1;
+        if (!s->schema.cols[k].name) {
+            ds__stream_free(s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
+static int add_stream(ds_engine *e, ds_stream *s) {
+    ds_stream **ns = ds_realloc(e->streams,
+                                sizeof(ds_stream *) * (size_t)(e->nstreams + 1));
+    if (!ns) {
+        ds__stream_free(s);
+        return ds__engine_error(e, DS_NOMEM, -1, "out of memory");
+    }
+    e->streams = ns;
+    e->streams[e->nstreams++] = s;
+    return DS_OK;
+}
+
+/* ------------------------------------------------------------- options */
+
+
+static int opt_bool(ds_engine *e, const char *sql, const ds_ast_option *o,
+                    int *out) {
+    const ds_ast_expr *v = o->value;
+    if (v->kind == DS_AE_BOOL || v->kind == DS_AE_INT) {
+        *out = v->ival != 0;
+        return DS_OK;
+    }
+    if (v->kind == DS_AE_STRING && ds__parse_bool(v->str, strlen(v->str), out))
+        return DS_OK;
+    ds_parse_error err = {"", v->off};
+    snprintf(err.msg, sizeof err.msg, "option %s needs true or false",
+             o->key.s);
+    return ds__engine_sql_error(e, sql, &err);
+}
+
+static int sql_error(ds_engine *e, const char *sql, int off, const char *fmt,
+                     ...) __attribute__((format(printf, 4, 5)));
+
+/* Records an error at byte offset off of sql, with line and column. */
+static int sql_error(ds_engine *e, const char *sql, int off, const char *fmt,
+                     ...) {
+    ds_parse_error err;
+    err.off = off;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err.msg, sizeof err.msg, fmt, ap);
+    va_end(ap);
+    return ds__engine_sql_error(e, sql, &err);
+}
+
+/* --------------------------------------------------------- CREATE STREAM */
+
+static int create_source_stream(ds_engine *e, const char *sql,
+                                const ds_ast_stmt *st) {
+    ds_parse_error err;
+    if (!st->columns || st->columns->n == 0)
+        return sql_error(e, sql, st->name.off, "stream %s needs columns", st->name.s);
+    if (ds__plan_check_columns(st->columns, &err))
+        return ds__engine_sql_error(e, sql, &err);
+    if (st->source != DS_SRC_QUEUE)
+        return sql_error(e, sql, st->off,
+                         "not supported yet: FROM %s%s",
+                         source_kind_name(st->source), " sources");
+    int n = st->columns->n;
+    const char **names = ds_malloc(sizeof(char *) * (size_t)n);
+    int *types = ds_malloc(sizeof(int) * (size_t)n);
+    if (!names || !types) {
+        ds_free(names);
+        ds_free(types);
+        return ds__engine_error(e, DS_NOMEM, -1, "out of memory");
+    }
+    for (int k = 0; k < n; k++) {
+        names[k] = st->columns->v[k].name.s;
+        types[k] = st->columns->v[k].type;
+    }
+    ds_decode_opts dopts;
+    ds__decode_opts_init(&dopts);
+    int one_at_a_time = 1, rc = DS_OK;
+    for (int k = 0; st->options && k < st->options->n && !rc; k++) {
+        const ds_ast_option *o = &st->options->v[k];
+        if (ds__name_eq(o->key.s, "one_at_a_time"))
+            rc = opt_bool(e, sql, o, &one_at_a_time);
+        else
+            rc = sql_error(e, sql, o->key.off,
+                           "unknown option '%s' for a %s stream", o->key.s,
+                           source_kind_name(st->source));
+    }
+    int has_format = st->format != DS_FMT_DEFAULT;
+    if (has_format)
+        dopts.format = st->format == DS_FMT_CSV    ? DS_FORMAT_CSV
+                       : st->format == DS_FMT_JSON ? DS_FORMAT_JSON
+                                                   : DS_FORMAT_TEXT;
+    /* a queue of typed columns without a FORMAT takes only typed rows */
+    int text_in = has_format || (n == 1 && types[0] == DS_TEXT);
+    char msg[256];
+    ds_source *src = NULL;
+    if (!rc) {
+        src = ds__src_queue_new(n, names, types, text_in ? &dopts : NULL,
+                                one_at_a_time, msg, sizeof msg);
+        if (!src)
+            rc = sql_error(e, sql, has_format ? st->format_off : st->off,
+                           "%s", msg);
+    }
+    ds_stream *s = NULL;
+    if (!rc) {
+        s = stream_new(st->name.s, n, names, types, sql + st->off,
+                       (size_t)st->len);
+        if (!s) {
+            ds__source_free(src);
+            rc = ds__engine_error(e, DS_NOMEM, -1, "out of memory");
+        }
+    }
+    ds_free(names);
+    ds_free(types);
+    if (rc)
+        return rc;
+    s->kind = st->source;
+    s->source = src;
+    rc = add_stream(e, s);
+    if (!rc && e->running)
+        rc = src->vt->x_start(src);
+    return rc;
+}
+
+static int create_derived_stream(ds_engine *e, const char *sql,
+                                 const ds_ast_stmt *st) {
+    if (st->columns)
+        return sql_error(e, sql, st->name.off, "a stream AS SELECT takes its "
+                         "columns from the SELECT");
+    struct ds_query *q = NULL;
+    int rc = ds__query_create(e, sql, st, st->select, DS_TARGET_STREAM, NULL,
+                              NULL, NULL, &q);
+    if (rc)
+        return rc;
+    const ds_schema *out = &q->plan->out;
+    const char **names = ds_malloc(sizeof(char *) * (size_t)(out->ncols + 1));
+    int *types = ds_malloc(sizeof(int) * (size_t)(out->ncols + 1));
+    ds_stream *s = NULL;
+    if (names && types) {
+        for (int k = 0; k < out->ncols; k++) {
+            names[k] = out->cols[k].name;
+            types[k] = out->cols[k].type;
+        }
+        s = stream_new(st->name.s, out->ncols, names, types, sql + st->off,
+                       (size_t)st->len);
+    }
+    ds_free(names);
+    ds_free(types);
+    if (!s) {
+        ds__query_end(q, 0, DS_NOMEM, "out of memory");
+        return ds__engine_error(e, DS_NOMEM, -1, "out of memory");
+    }
+    s->kind = DS_SRC_NONE;
+    s->producer = q;
+    s->level = q->input->level + 1;
+    q->out_stream = s;
+    return add_stream(e, s);
+}
+
+static int create_stream(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
+    if (ds__engine_find_stream(e, st->name.s)) {
+        if (st->if_not_exists)
+            return DS_OK;
+        return sql_error(e, sql, st->name.off, "stream %s already exists",
+                         st->name.s);
+    }
+    return st->select ? create_derived_stream(e, sql, st)
+                      : create_source_stream(e, sql, st);
+}
+
+/* ------------------------------------------------------------- DROP */
+
+static int drop(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
+    if (st->object != DS_OBJ_STREAM) {
+        if (st->if_exists)
+            return DS_OK;
+        return sql_error(e, sql, st->name.off, "no such %s: %s",
+                         st->object == DS_OBJ_SINK ? "sink" : "table",
+                         st->name.s);
+    }
+    ds_stream *s = ds__engine_find_stream(e, st->name.s);
+    if (!s) {
+        if (st->if_exists)
+            return DS_OK;
+        return sql_error(e, sql, st->name.off, "no such stream: %s",
+                         st->name.s);
+    }
+    for (int k = 0; k < e->nqueries; k++) {
+        struct ds_query *q = e->queries[k];
+        if (!q->ended && q->input == s) {
+            char id[32];
+            snprintf(id, sizeof id, "%d", q->id);
+            return sql_error(e, sql, st->name.off,
+                             "stream %s is read by query %s; stop it first",
+                             s->name, id);
+        }
+    }
+    if (s->producer && !s->producer->ended)
+        ds__query_end(s->producer, 0, DS_OK, "stopped");
+    for (int k = 0; k < e->nqueries; k++)
+        if (e->queries[k]->out_stream == s)
+            e->queries[k]->out_stream = NULL;
+    for (int k = 0; k < e->nstreams; k++) {
+        if (e->streams[k] == s) {
+            memmove(&e->streams[k], &e->streams[k + 1],
+                    sizeof(ds_stream *) * (size_t)(e->nstreams - k - 1));
+            e->nstreams--;
+            break;
+        }
+    }
+    for (int k = 0; k < e->nqueries; k++)
+        if (e->queries[k]->input == s)
+            e->queries[k]->input = NULL;
+    ds__stream_free(s);
+    return DS_OK;
+}
+
+/* ------------------------------------------------------- INSERT VALUES */
+
+static int insert_values(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
+    ds_stream *s = ds__engine_find_stream(e, st->name.s);
+    if (!s)
+        return sql_error(e, sql, st->name.off, "no such stream: %s",
+                         st->name.s);
+    if (!s->source || !ds__src_is_queue(s->source))
+        return sql_error(e, sql, st->name.off, "INSERT INTO ... VALUES needs "
+                         "a QUEUE stream; %s is a %s stream", s->name,
+                         source_kind_name(s->kind));
+    ds_batch *rows = NULL;
+    ds_parse_error err;
+    int rc = ds__plan_values(sql, st, &s->schema, &rows, &err);
+    if (rc == DS_NOMEM)
+        return ds__engine_error(e, rc, -1, "out of memory");
+    if (rc)
+        return ds__engine_sql_error(e, sql, &err);
+    rc = ds__src_queue_push_rows(s->source, rows);
+    ds__batch_free(rows);
+    if (rc == DS_MISUSE)
+        return sql_error(e, sql, st->name.off, "queue %s is closed",
+                         s->name);
+    if (rc)
+        return ds__engine_error(e, rc, -1, "out of memory");
+    pthread_cond_broadcast(&e->cv);
+    return DS_OK;
+}
+
+/* ---------------------------------------------------------------- SET */
+
+static int set(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
+    const char *name = st->name.s;
+    const ds_ast_expr *v = st->value;
+    if (ds__name_eq(name, "batch_interval")) {
+        int64_t us = v->ival;
+        if (!st->value_is_duration && v->kind == DS_AE_INT)
+            us = v->ival * 1000; /* a bare number means milliseconds */
+        else if (!st->value_is_duration)
+            return sql_error(e, sql, v->off, "batch_interval needs a "
+                             "duration, like 3 SECONDS");
+        if (us <= 0)
+            return sql_error(e, sql, v->off, "batch_interval must be "
+                             "positive");
+        if (e->running || e->batch_no > 0)
+            return sql_error(e, sql, st->off, "batch_interval cannot change "
+                             "once batches have run");
+        e->batch_interval_us = us;
+        return DS_OK;
+    }
+    if (ds__name_eq(name, "rows_per_batch")) {
+        if (v->kind != DS_AE_INT || v->ival <= 0)
+            return sql_error(e, sql, v->off, "rows_per_batch needs a "
+                             "positive integer");
+        e->rows_per_batch = v->ival;
+        return DS_OK;
+    }
+    if (ds__name_eq(name, "clock")) {
+        const char *c = v->kind == DS_AE_STRING ? v->str : "";
+        int clock;
+        if (ds__name_eq(c, "real"))
+            clock = DS_CLOCK_REAL;
+        else if (ds__name_eq(c, "virtual"))
+            clock = DS_CLOCK_VIRTUAL;
+        else
+            return sql_error(e, sql, v->off, "clock is 'real' or "
+                             "'virtual'");
+        if (e->running)
+            return sql_error(e, sql, st->off, "clock cannot change while "
+                             "the engine runs");
+        e->clock = clock;
+        return DS_OK;
+    }
+    return sql_error(e, sql, st->name.off, "unknown setting '%s' (known: "
+                     "%s)", name, "batch_interval, rows_per_batch, clock");
+}
+
+/* ------------------------------------------------- SHOW, DESCRIBE, ... */
+
+/* Rows of TEXT and BIGINT columns built for a statement's result. */
+typedef struct table {
+    ds_schema schema;
+    ds_column cols[8];
+    int types[8];
+    ds_batch *rows;
+} table;
+
+static int table_init(table *t, int n, const char *const *names,
+                      const int *types) {
+    t->schema.ncols = n;
+    t->schema.cols = t->cols;
+    for (int k = 0; k < n; k++) {
+        t->cols[k].name = (char *)names[k];
+        t->cols[k].type = types[k];
+        t->types[k] = types[k];
+    }
+    t->rows = ds__batch_new(n, t->types);
+    return t->rows ? DS_OK : DS_NOMEM;
+}
+
+/* Appends a row; vals[k] is a string for TEXT, an int64 for BIGINT. */
+static int table_row(table *t, const ds_value *vals) {
+    ds_chunk *c = ds__batch_tail(t->rows);
+    if (!c)
+        return DS_NOMEM;
+    for (int k = 0; k < t->schema.ncols; k++) {
+        ds_value v = vals[k];
+        if (v.type == DS_TEXT) {
+            char *p = ds__arena_strndup(&t->rows->arena, v.u.s.p, v.u.s.n);
+            if (!p)
+                return DS_NOMEM;
+            v.u.s.p = p;
+        }
+        ds__vec_put(&c->cols[k], c->n, &v);
+    }
+    c->n++;
+    t->rows->rows++;
+    return DS_OK;
+}
+
+static ds_value tv(const char *s) {
+    ds_value v;
+    v.type = s ? DS_TEXT : DS_NULL;
+    v.u.s.p = s;
+    v.u.s.n = s ? strlen(s) : 0;
+    return v;
+}
+
+static ds_value iv(int64_t i) {
+    ds_value v;
+    v.type = DS_BIGINT;
+    v.u.i = i;
+    return v;
+}
+
+static int table_done(ds_engine *e, table *t, int rc) {
+    if (!rc)
+        rc = ds__engine_deliver_rows(e, &t->schema, t->rows);
+    ds__batch_free(t->rows);
+    if (rc == DS_NOMEM)
+        return ds__engine_error(e, rc, -1, "out of memory");
+    return rc;
+}
+
+static const char *query_state(const struct ds_query *q) {
+    if (!q->ended)
+        return "running";
+    if (q->status == DS_OK)
+        return q->errmsg[0] ? q->errmsg : "ended";
+    return "failed";
+}
+
+static int show(ds_engine *e, const ds_ast_stmt *st) {
+    table t;
+    int rc = DS_OK;
+    const int T = DS_TEXT, I = DS_BIGINT;
+    switch (st->show) {
+    case DS_SHOW_STREAMS: {
+        const char *names[] = {"name", "source", "columns", "rows",
+                               "bad_rows", "state"};
+        const int types[] = {T, T, T, I, I, T};
+        if (table_init(&t, 6, names, types))
+            return ds__engine_error(e, DS_NOMEM, -1, "out of memory");
+        for (int k = 0; k < e->nstreams && !rc; k++) {
+            ds_stream *s = e->streams[k];
+            ds_strbuf cols;
+            ds__strbuf_init(&cols);
+            for (int c = 0; c < s->schema.ncols; c++)
+                ds__strbuf_printf(&cols, "%s%s %s", c ? ", " : "",
+                                  s->schema.cols[c].name,
+                                  ds_type_name(s->schema.cols[c].type));
+            ds_value row[6] = {
+                tv(s->name), tv(source_kind_name(s->kind)),
+                tv(ds__strbuf_cstr(&cols)),
+                iv(s->source ? s->source->metrics.rows : s->rows_total),
+                iv(s->source ? s->source->metrics.bad_rows : 0),
+                tv(s->finished ? "finished" : "open")};
+            rc = table_row(&t, row);
+            ds__strbuf_fini(&cols);
+        }
+        break;
+    }
+    case DS_SHOW_QUERIES: {
+        const char *names[] = {"id", "state", "input", "emissions", "sql"};
+        const int types[] = {I, T, T, I, T};
+        if (table_init(&t, 5, names, types))
+            return ds__engine_error(e, DS_NOMEM, -1, "out of memory");
+        for (int k = 0; k < e->nqueries && !rc; k++) {
+            struct ds_query *q = e->queries[k];
+            ds_value row[5] = {iv(q->id), tv(query_state(q)),
+                               tv(q->input ? q->input->name : NULL),
+                               iv(q->ex.metrics.emissions), tv(q->sql)};
+            rc = table_row(&t, row);
+        }
+        break;
+    }
+    case DS_SHOW_METRICS: {
+        const char *names[] = {"query",       "batches_input_rows",
+                               "output_rows", "emissions",
+                               "state_rows",  "state_bytes",
+                               "late_rows",   "last_batch_us"};
+        const int types[] = {I, I, I, I, I, I, I, I};
+        if (table_init(&t, 8, names, types))
+            return ds__engine_error(e, DS_NOMEM, -1, "out of memory");
+        for (int k = 0; k < e->nqueries && !rc; k++) {
+            struct ds_query *q = e->queries[k];
+            if (q->plan)
+                ds__pipeline_metrics(&q->plan->pipeline, &q->ex);
+            ds_op_metrics *m = &q->ex.metrics;
+            ds_value row[8] = {iv(q->id),          iv(m->input_rows),
+                               iv(m->output_rows), iv(m->emissions),
+                               iv(m->state_rows),  iv(m->state_bytes),
+                               iv(m->late_rows),   iv(q->last_ms_x1000)};
+            rc = table_row(&t, row);
+        }
+        break;
+    }
+    case DS_SHOW_SETTINGS: {
+        const char *names[] = {"name", "value"};
+        const int types[] = {T, T};
+        if (table_init(&t, 2, names, types))
+            return ds__engine_error(e, DS_NOMEM, -1, "out of memory");
+        char buf[64];
+        snprintf(buf, sizeof buf, "%lld ms",
+                 (long long)(e->batch_interval_us / 1000));
+        ds_value r1[2] = {tv("batch_interval"), tv(buf)};
+        rc = table_row(&t, r1);
+        ds_value r2[2] = {tv("clock"),
+                          tv(e->clock == DS_CLOCK_REAL ? "real" : "virtual")};
+        if (!rc)
+            rc = table_row(&t, r2);
+        char rb[32];
+        snprintf(rb, sizeof rb, "%lld", (long long)e->rows_per_batch);
+        ds_value r3[2] = {tv("rows_per_batch"), tv(rb)};
+        if (!rc)
+            rc = table_row(&t, r3);
+        break;
+    }
+    default: { /* sinks and tables: none can exist yet */
+        const char *names[] = {"name"};
+        const int types[] = {T};
+        if (table_init(&t, 1, names, types))
+            return ds__engine_error(e, DS_NOMEM, -1, "out of memory");
+        break;
+    }
+    }
+    return table_done(e, &t, rc);
+}
+
+static int describe(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
+    ds_stream *s = ds__engine_find_stream(e, st->name.s);
+    if (!s)
+        return sql_error(e, sql, st->name.off, "no such stream: %s",
+                         st->name.s);
+    table t;
+    const char *names[] = {"column", "type"};
+    const int types[] = {DS_TEXT, DS_TEXT};
+    if (table_init(&t, 2, names, types))
+        return ds__engine_error(e, DS_NOMEM, -1, "out of memory");
+    int rc = DS_OK;
+    for (int k = 0; k < s->schema.ncols && !rc; k++) {
+        ds_value row[2] = {tv(s->schema.cols[k].name),
+                           tv(ds_type_name(s->schema.cols[k].type))};
+        rc = table_row(&t, row);
+    }
+    return table_done(e, &t, rc);
+}
+
+static const ds_schema *env_find(void *user, const char *name,
+                                 const char **canonical) {
+    ds_stream *s = ds__engine_find_stream(user, name);
+    if (!s)
+        return NULL;
+    *canonical = s->name;
+    return &s->schema;
+}
+
+static int explain(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
+    ds_plan_env env = {env_find, e, e->batch_interval_us};
+    ds_plan *plan = NULL;
+    ds_parse_error err;
+    int rc = ds__plan_select(&env, sql, st->select, &plan, &err);
+    if (rc == DS_NOMEM)
+        return ds__engine_error(e, rc, -1, "out of memory");
+    if (rc)
+        return ds__engine_sql_error(e, sql, &err);
+    char *text = ds__plan_explain(plan);
+    ds__plan_free(plan);
+    if (!text)
+        return ds__engine_error(e, DS_NOMEM, -1, "out of memory");
+    table t;
+    const char *names[] = {"plan"};
+    const int types[] = {DS_TEXT};
+    rc = table_init(&t, 1, names, types);
+    for (char *line = text; !rc && *line;) {
+        char *nl = strchr(line, '\n');
+        size_t n = nl ? (size_t)(nl - line) : strlen(line);
+        ds_value v = {DS_TEXT, {.s = {line, n}}};
+        rc = table_row(&t, &v);
+        line += n + (nl ? 1 : 0);
+    }
+    ds_free(text);
+    if (rc == DS_NOMEM && !t.rows)
+        return ds__engine_error(e, rc, -1, "out of memory");
+    return table_done(e, &t, rc);
+}
+
+static int stop_query(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
+    for (int k = 0; k < e->nqueries; k++) {
+        struct ds_query *q = e->queries[k];
+        if (q->id == st->query_id) {
+            if (!q->ended)
+                ds__query_end(q, 0, DS_OK, "stopped");
+            return DS_OK;
+        }
+    }
+    char id[32];
+    snprintf(id, sizeof id, "%lld", (long long)st->query_id);
+    return sql_error(e, sql, st->off, "no such query: %s", id);
+}
+
+int ds__engine_run_stmt(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
+    switch (st->kind) {
+    case DS_STMT_SELECT: {
+        struct ds_query *q;
+        return ds__query_create(e, sql, st, st->select, DS_TARGET_CALLBACK,
+                                e->cfg.on_result, e->cfg.on_result_user,
+                                NULL, &q);
+    }
+    case DS_STMT_CREATE_STREAM:
+        return create_stream(e, sql, st);
+    case DS_STMT_CREATE_TABLE:
+        return sql_error(e, sql, st->off, "not supported yet: reference "
+                         "tables (CREATE TABLE %s)", st->name.s);
+    case DS_STMT_CREATE_SINK:
+        return sql_error(e, sql, st->off, "not supported yet: sinks (CREATE "
+                         "SINK %s)", st->name.s);
+    case DS_STMT_INSERT_VALUES:
+        return insert_values(e, sql, st);
+    case DS_STMT_INSERT_SELECT:
+        if (ds__engine_find_stream(e, st->name.s))
+            return sql_error(e, sql, st->name.off, "INSERT INTO ... SELECT "
+                             "writes to a sink, and %s is a stream; use "
+                             "CREATE STREAM ... AS SELECT", st->name.s);
+        return sql_error(e, sql, st->name.off, "no such sink: %s",
+                         st->name.s);
+    case DS_STMT_DROP:
+        return drop(e, sql, st);
+    case DS_STMT_SHOW:
+        return show(e, st);
+    case DS_STMT_DESCRIBE:
+        return describe(e, sql, st);
+    case DS_STMT_SET:
+        return set(e, sql, st);
+    case DS_STMT_EXPLAIN:
+        return explain(e, sql, st);
+    case DS_STMT_STOP_QUERY:
+        return stop_query(e, sql, st);
+    }
+    return DS_OK;
+}
+
+/* The planner's view of the catalog, for query.c. */
+void ds__engine_plan_env(ds_engine *e, ds_plan_env *env) {
+    env->find_stream = env_find;
+    env->user = e;
+    env->batch_interval_us = e->batch_interval_us;
+}

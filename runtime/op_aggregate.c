@@ -1,0 +1,149 @@
+/*
+** op_aggregate.c - the per-batch hash aggregate (countByValue, GROUP BY
+** without a window): groups the batch's rows, and when the batch ends
+** emits one row per group (keys, then aggregates), ends the emission and
+** forgets the groups. Without GROUP BY it emits one row even for a batch
+** with no rows, as SQL does.
+*/
+#include "op.h"
+
+#include <stdio.h>
+
+typedef struct agg_op {
+    ds_op base;
+    ds_aggdef def;  /* owned */
+    ds_aggtab *tab; /* owned */
+    ds_chunk *out;  /* owned */
+} agg_op;
+
+static int agg_open(ds_op *op, ds_opctx *ex) {
+    (void)ex;
+    agg_op *a = (agg_op *)op;
+    int rc = ds__aggdef_prepare(&a->def);
+    if (rc)
+        return rc;
+    a->tab = ds__aggtab_new(&a->def);
+    a->out = ds__chunk_new(op->ncols, op->types);
+    return a->tab && a->out ? DS_OK : DS_NOMEM;
+}
+
+static int agg_push(ds_op *op, ds_opctx *ex, const ds_chunk *in) {
+    return ds__aggtab_update(((agg_op *)op)->tab, &ex->eval, in);
+}
+
+/* Pushes every group of tab downstream, then ends the emission. Shared
+   shape with the window operators, which call it per window. */
+static int emit_groups(agg_op *a, ds_opctx *ex) {
+    if (a->def.nkeys == 0 && ds__aggtab_ensure_global(a->tab))
+        return DS_NOMEM;
+    int64_t n = ds__aggtab_groups(a->tab);
+    for (int64_t from = 0; from < n; from += DS_CHUNK_ROWS) {
+        int count = n - from < DS_CHUNK_ROWS ? (int)(n - from) : DS_CHUNK_ROWS;
+        int rc = ds__aggtab_output(a->tab, from, count, a->out);
+        if (!rc)
+            rc = ds__op_push_next(&a->base, ex, a->out);
+        if (rc)
+            return rc;
+    }
+    return ds__op_default_punct(&a->base, ex);
+}
+
+static int agg_advance(ds_op *op, ds_opctx *ex, int64_t time) {
+    agg_op *a = (agg_op *)op;
+    ex->emit.has_window = 0;
+    int rc = emit_groups(a, ex);
+    ds__aggtab_clear(a->tab);
+    return rc ? rc : ds__op_default_advance(op, ex, time);
+}
+
+static void agg_close(ds_op *op) {
+    agg_op *a = (agg_op *)op;
+    ds__aggtab_free(a->tab);
+    ds__aggdef_fini(&a->def);
+    ds__chunk_free(a->out);
+    ds__op_fini(op);
+    ds_free(a);
+}
+
+static const char *aggfn_name(ds_aggfn fn) {
+    switch (fn) {
+    case DS_AGG_COUNT_STAR:
+        return "count(*)";
+    case DS_AGG_COUNT:
+        return "count";
+    case DS_AGG_COUNT_DISTINCT:
+        return "count_distinct";
+    case DS_AGG_SUM:
+        return "sum";
+    case DS_AGG_AVG:
+        return "avg";
+    case DS_AGG_MIN:
+        return "min";
+    default:
+        return "max";
+    }
+}
+
+/* "keys=[#0] aggs=[count(*), sum(#1)]": shared with the window operators */
+void ds__aggdef_explain(const ds_aggdef *def, ds_strbuf *sb) {
+    ds__strbuf_puts(sb, "keys=[");
+    for (int k = 0; k < def->nkeys; k++) {
+        if (k)
+            ds__strbuf_puts(sb, ", ");
+        ds__expr_explain(def->keys[k], NULL, sb);
+    }
+    ds__strbuf_puts(sb, "] aggs=[");
+    for (int k = 0; k < def->naggs; k++) {
+        const ds_aggspec *sp = &def->aggs[k];
+        if (k)
+            ds__strbuf_puts(sb, ", ");
+        ds__strbuf_puts(sb, aggfn_name(sp->fn));
+        if (sp->arg) {
+            ds__strbuf_putc(sb, '(');
+            ds__expr_explain(sp->arg, NULL, sb);
+            ds__strbuf_putc(sb, ')');
+        }
+    }
+    ds__strbuf_putc(sb, ']');
+}
+
+static void agg_explain(const ds_op *op, ds_strbuf *sb) {
+    ds__aggdef_explain(&((const agg_op *)op)->def, sb);
+}
+
+static void agg_metrics(const ds_op *op, ds_op_metrics *m) {
+    const agg_op *a = (const agg_op *)op;
+    if (!a->tab)
+        return;
+    m->state_rows += ds__aggtab_groups(a->tab);
+    m->state_bytes += (int64_t)ds__aggtab_bytes(a->tab);
+}
+
+static const ds_op_vtable agg_vt = {
+    "aggregate_per_batch", agg_open, agg_push,
+    ds__op_default_punct,  agg_advance, ds__op_default_flush,
+    agg_close,             agg_explain, agg_metrics};
+
+ds_op *ds__op_aggregate_new(ds_aggdef *def) {
+    agg_op *a = ds_malloc(sizeof *a);
+    int n = def->nkeys + def->naggs;
+    int *types = ds_malloc(sizeof(int) * (size_t)(n ? n : 1));
+    if (!a || !types) {
+        ds_free(a);
+        ds_free(types);
+        ds__aggdef_fini(def);
+        return NULL;
+    }
+    memset(a, 0, sizeof *a);
+    a->def = *def;
+    memset(def, 0, sizeof *def);
+    for (int k = 0; k < n; k++)
+        types[k] = ds__aggdef_out_type(&a->def, k);
+    int rc = ds__op_init(&a->base, &agg_vt, n, types);
+    ds_free(types);
+    if (rc) {
+        agg_close(&a->base);
+        return NULL;
+    }
+    return &a->base;
+}

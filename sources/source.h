@@ -1,0 +1,79 @@
+/*
+** source.h - where a stream's rows come from: one interface, one file per
+** kind (src_queue.c, and the socket, file and stdin sources), plus the
+** decoders that turn input text into typed rows (decode.h).
+**
+** The scheduler asks each source for the rows of the next batch (x_take);
+** live sources receive on their own threads in between and keep what they
+** received in bounded buffers. Sources never see a plan: they know the
+** stream's columns (names and types) and their options.
+*/
+#ifndef DS_SOURCE_H
+#define DS_SOURCE_H
+
+#include "../runtime/chunk.h"
+#include "decode.h"
+
+/* How the scheduler asks for rows. */
+typedef struct ds_take {
+    int virtual_clock;  /* 1: give the next chunk (replay) */
+    int64_t max_rows;   /* rows_per_batch for file, stdin, socket */
+} ds_take;
+
+typedef struct ds_source ds_source;
+
+typedef struct ds_source_vtable {
+    const char *name; /* "queue", "file", ... */
+    /* Begins receiving (threads of live sources start here). */
+    int (*x_start)(ds_source *s);
+    /* Appends the rows of the next batch to out (same columns). */
+    int (*x_take)(ds_source *s, const ds_take *how, ds_batch *out);
+    /* 1 when rows are waiting to be taken. */
+    int (*x_ready)(ds_source *s);
+    /* 1 when nothing more will ever come and nothing is left to take. */
+    int (*x_finished)(ds_source *s);
+    /* Graceful stop: receive nothing more; what was received stays to be
+       taken. */
+    void (*x_stop)(ds_source *s);
+    void (*x_free)(ds_source *s);
+} ds_source_vtable;
+
+/* Counters of a source (read under the engine lock). */
+typedef struct ds_source_metrics {
+    int64_t rows;     /* rows decoded and handed over */
+    int64_t bad_rows; /* rows that could not be decoded */
+} ds_source_metrics;
+
+struct ds_source {
+    const ds_source_vtable *vt;
+    int ncols;
+    int *types;          /* owned */
+    char **names;        /* owned */
+    ds_decoder *decoder; /* owned; NULL when rows come typed */
+    ds_source_metrics metrics;
+    char errmsg[256];    /* the last problem the source met, for SHOW */
+};
+
+/* The common part: copies the columns; creates the decoder from opts. */
+int ds__source_init(ds_source *s, const ds_source_vtable *vt, int ncols,
+                    const char *const *names, const int *types,
+                    const ds_decode_opts *opts, char *errmsg, size_t errlen);
+void ds__source_fini(ds_source *s);
+void ds__source_free(ds_source *s); /* takes NULL */
+
+/* ---------------------------------------------------------------- QUEUE */
+
+/* A queue fed by INSERT and ds_push; one_at_a_time: a batch takes one
+   chunk (else all waiting chunks). */
+ds_source *ds__src_queue_new(int ncols, const char *const *names,
+                             const int *types, const ds_decode_opts *opts,
+                             int one_at_a_time, char *errmsg, size_t errlen);
+/* Appends a chunk of typed rows (copied). DS_MISUSE if closed. */
+int ds__src_queue_push_rows(ds_source *s, const ds_batch *rows);
+/* Decodes text (lines in the stream's format) into one chunk; bad rows are
+   counted. DS_MISUSE if closed. */
+int ds__src_queue_push_text(ds_source *s, const char *data, size_t len);
+void ds__src_queue_close(ds_source *s);
+int ds__src_is_queue(const ds_source *s);
+
+#endif
