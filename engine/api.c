@@ -54,8 +54,7 @@ int ds__engine_sql_error(ds_engine *e, const char *sql,
 }
 
 int ds__engine_in_callback(ds_engine *e) {
-    return e->in_callback &&
-           pthread_equal(e->callback_thread, pthread_self());
+    return e->in_callback && pthread_equal(e->callback_thread, pthread_self());
 }
 
 ds_stream *ds__engine_find_stream(ds_engine *e, const char *name) {
@@ -85,6 +84,7 @@ int ds_open(ds_engine **pe, const ds_config *cfg) {
     e->batch_interval_us = e->cfg.batch_interval_us;
     e->rows_per_batch = e->cfg.rows_per_batch;
     e->clock = e->cfg.clock;
+    e->idle_timeout_us = 5000000;
     if (e->cfg.start_time_us >= 0) {
         e->time = e->cfg.start_time_us;
         e->time_set = 1;
@@ -93,7 +93,8 @@ int ds_open(ds_engine **pe, const ds_config *cfg) {
     e->erroff = -1;
     if (e->batch_interval_us <= 0 || e->rows_per_batch <= 0 ||
         (e->clock != DS_CLOCK_REAL && e->clock != DS_CLOCK_VIRTUAL))
-        return ds__engine_error(e, DS_MISUSE, -1, "invalid configuration: "
+        return ds__engine_error(e, DS_MISUSE, -1,
+                                "invalid configuration: "
                                 "batch_interval_us and rows_per_batch must "
                                 "be positive, clock REAL or VIRTUAL");
     return DS_OK;
@@ -111,6 +112,7 @@ int ds_close(ds_engine *e) {
     for (int k = 0; k < e->nstreams; k++)
         ds__stream_free(e->streams[k]);
     ds_free(e->streams);
+    ds_free(e->checkpoint_dir);
     pthread_cond_destroy(&e->cv);
     pthread_mutex_destroy(&e->mu);
     ds_free(e);
@@ -143,7 +145,8 @@ int ds_exec(ds_engine *e, const char *sql) {
     pthread_mutex_lock(&e->mu);
     int rc;
     if (ds__engine_in_callback(e)) {
-        rc = ds__engine_error(e, DS_MISUSE, -1, "ds_exec cannot be called "
+        rc = ds__engine_error(e, DS_MISUSE, -1,
+                              "ds_exec cannot be called "
                               "from a result callback");
         goto done;
     }
@@ -171,7 +174,8 @@ int ds_query_open(ds_engine *e, const char *sql, ds_result_fn cb, void *user,
     pthread_mutex_lock(&e->mu);
     int rc;
     if (ds__engine_in_callback(e)) {
-        rc = ds__engine_error(e, DS_MISUSE, -1, "ds_query_open cannot be "
+        rc = ds__engine_error(e, DS_MISUSE, -1,
+                              "ds_query_open cannot be "
                               "called from a result callback");
         goto done;
     }
@@ -180,8 +184,10 @@ int ds_query_open(ds_engine *e, const char *sql, ds_result_fn cb, void *user,
     ds_ast_stmts *stmts = NULL;
     rc = parse(e, sql, &arena, &stmts);
     if (!rc && stmts->n != 1)
-        rc = ds__engine_error(e, DS_MISUSE, -1, "ds_query_open takes exactly "
-                              "one statement, got %d", stmts->n);
+        rc = ds__engine_error(e, DS_MISUSE, -1,
+                              "ds_query_open takes exactly "
+                              "one statement, got %d",
+                              stmts->n);
     if (!rc) {
         const ds_ast_stmt *st = stmts->v[0];
         if (st->kind == DS_STMT_SELECT) {
@@ -192,7 +198,8 @@ int ds_query_open(ds_engine *e, const char *sql, ds_result_fn cb, void *user,
             if (!rc && e->nqueries)
                 *pq = e->queries[e->nqueries - 1];
         } else {
-            rc = ds__engine_error(e, DS_MISUSE, st->off, "ds_query_open "
+            rc = ds__engine_error(e, DS_MISUSE, st->off,
+                                  "ds_query_open "
                                   "takes a SELECT; use ds_exec for other "
                                   "statements");
         }

@@ -8,189 +8,14 @@
 
 #include <stdio.h>
 
-static const char *source_kind_name(ds_source_kind k) {
-    switch (k) {
-    case DS_SRC_SOCKET:
-        return "SOCKET";
-    case DS_SRC_SOCKET_LISTEN:
-        return "SOCKET LISTEN";
-    case DS_SRC_FILE:
-        return "FILE";
-    case DS_SRC_QUEUE:
-        return "QUEUE";
-    case DS_SRC_STDIN:
-        return "STDIN";
-    default:
-        return "DERIVED";
-    }
-}
-
-void ds__stream_free(ds_stream *s) {
-    if (!s)
-        return;
-    ds__source_free(s->source);
-    ds__batch_free(s->batch);
-    for (int k = 0; k < s->schema.ncols; k++)
-        ds_free(s->schema.cols[k].name);
-    ds_free(s->schema.cols);
-    ds_free(s->name);
-    ds_free(s->definition);
-    ds_free(s);
-}
-
-/* A stream named name with a copy of the columns; NULL when out of
-   memory. */
-static ds_stream *stream_new(const char *name, int ncols,
-                             const char *const *names, const int *types,
-                             const char *def, size_t deflen) {
-    ds_stream *s = ds_malloc(sizeof *s);
-    if (!s)
-        return NULL;
-    memset(s, 0, sizeof *s);
-    s->name = ds__strndup(name, strlen(name));
-    s->definition = ds__strndup(def, deflen);
-    s->schema.cols = ds_malloc(sizeof(ds_column) * (size_t)(ncols + 1));
-    s->batch = ds__batch_new(ncols, types);
-    if (!s->name || !s->definition || !s->schema.cols || !s->batch) {
-        ds__stream_free(s);
-        return NULL;
-    }
-    for (int k = 0; k < ncols; k++) {
-        s->schema.cols[k].type = types[k];
-        s->schema.cols[k].name = ds__strndup(names[k], strlen(names[k]));
-        s->schema.ncols = k + 1;
-        if (!s->schema.cols[k].name) {
-            ds__stream_free(s);
-            return NULL;
-        }
-    }
-    return s;
-}
-
-static int add_stream(ds_engine *e, ds_stream *s) {
-    ds_stream **ns = ds_realloc(e->streams,
-                                sizeof(ds_stream *) * (size_t)(e->nstreams + 1));
-    if (!ns) {
-        ds__stream_free(s);
-        return ds__engine_error(e, DS_NOMEM, -1, "out of memory");
-    }
-    e->streams = ns;
-    e->streams[e->nstreams++] = s;
-    return DS_OK;
-}
-
-/* ------------------------------------------------------------- options */
-
-
-static int opt_bool(ds_engine *e, const char *sql, const ds_ast_option *o,
-                    int *out) {
-    const ds_ast_expr *v = o->value;
-    if (v->kind == DS_AE_BOOL || v->kind == DS_AE_INT) {
-        *out = v->ival != 0;
-        return DS_OK;
-    }
-    if (v->kind == DS_AE_STRING && ds__parse_bool(v->str, strlen(v->str), out))
-        return DS_OK;
-    ds_parse_error err = {"", v->off};
-    snprintf(err.msg, sizeof err.msg, "option %s needs true or false",
-             o->key.s);
-    return ds__engine_sql_error(e, sql, &err);
-}
-
-static int sql_error(ds_engine *e, const char *sql, int off, const char *fmt,
-                     ...) __attribute__((format(printf, 4, 5)));
-
-/* Records an error at byte offset off of sql, with line and column. */
-static int sql_error(ds_engine *e, const char *sql, int off, const char *fmt,
-                     ...) {
-    ds_parse_error err;
-    err.off = off;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err.msg, sizeof err.msg, fmt, ap);
-    va_end(ap);
-    return ds__engine_sql_error(e, sql, &err);
-}
-
 /* --------------------------------------------------------- CREATE STREAM */
-
-static int create_source_stream(ds_engine *e, const char *sql,
-                                const ds_ast_stmt *st) {
-    ds_parse_error err;
-    if (!st->columns || st->columns->n == 0)
-        return sql_error(e, sql, st->name.off, "stream %s needs columns", st->name.s);
-    if (ds__plan_check_columns(st->columns, &err))
-        return ds__engine_sql_error(e, sql, &err);
-    if (st->source != DS_SRC_QUEUE)
-        return sql_error(e, sql, st->off,
-                         "not supported yet: FROM %s%s",
-                         source_kind_name(st->source), " sources");
-    int n = st->columns->n;
-    const char **names = ds_malloc(sizeof(char *) * (size_t)n);
-    int *types = ds_malloc(sizeof(int) * (size_t)n);
-    if (!names || !types) {
-        ds_free(names);
-        ds_free(types);
-        return ds__engine_error(e, DS_NOMEM, -1, "out of memory");
-    }
-    for (int k = 0; k < n; k++) {
-        names[k] = st->columns->v[k].name.s;
-        types[k] = st->columns->v[k].type;
-    }
-    ds_decode_opts dopts;
-    ds__decode_opts_init(&dopts);
-    int one_at_a_time = 1, rc = DS_OK;
-    for (int k = 0; st->options && k < st->options->n && !rc; k++) {
-        const ds_ast_option *o = &st->options->v[k];
-        if (ds__name_eq(o->key.s, "one_at_a_time"))
-            rc = opt_bool(e, sql, o, &one_at_a_time);
-        else
-            rc = sql_error(e, sql, o->key.off,
-                           "unknown option '%s' for a %s stream", o->key.s,
-                           source_kind_name(st->source));
-    }
-    int has_format = st->format != DS_FMT_DEFAULT;
-    if (has_format)
-        dopts.format = st->format == DS_FMT_CSV    ? DS_FORMAT_CSV
-                       : st->format == DS_FMT_JSON ? DS_FORMAT_JSON
-                                                   : DS_FORMAT_TEXT;
-    /* a queue of typed columns without a FORMAT takes only typed rows */
-    int text_in = has_format || (n == 1 && types[0] == DS_TEXT);
-    char msg[256];
-    ds_source *src = NULL;
-    if (!rc) {
-        src = ds__src_queue_new(n, names, types, text_in ? &dopts : NULL,
-                                one_at_a_time, msg, sizeof msg);
-        if (!src)
-            rc = sql_error(e, sql, has_format ? st->format_off : st->off,
-                           "%s", msg);
-    }
-    ds_stream *s = NULL;
-    if (!rc) {
-        s = stream_new(st->name.s, n, names, types, sql + st->off,
-                       (size_t)st->len);
-        if (!s) {
-            ds__source_free(src);
-            rc = ds__engine_error(e, DS_NOMEM, -1, "out of memory");
-        }
-    }
-    ds_free(names);
-    ds_free(types);
-    if (rc)
-        return rc;
-    s->kind = st->source;
-    s->source = src;
-    rc = add_stream(e, s);
-    if (!rc && e->running)
-        rc = src->vt->x_start(src);
-    return rc;
-}
 
 static int create_derived_stream(ds_engine *e, const char *sql,
                                  const ds_ast_stmt *st) {
     if (st->columns)
-        return sql_error(e, sql, st->name.off, "a stream AS SELECT takes its "
-                         "columns from the SELECT");
+        return ds__engine_sql_errorf(e, sql, st->name.off,
+                                     "a stream AS SELECT takes its "
+                                     "columns from the SELECT");
     struct ds_query *q = NULL;
     int rc = ds__query_create(e, sql, st, st->select, DS_TARGET_STREAM, NULL,
                               NULL, NULL, &q);
@@ -205,8 +30,8 @@ static int create_derived_stream(ds_engine *e, const char *sql,
             names[k] = out->cols[k].name;
             types[k] = out->cols[k].type;
         }
-        s = stream_new(st->name.s, out->ncols, names, types, sql + st->off,
-                       (size_t)st->len);
+        s = ds__stream_new(st->name.s, out->ncols, names, types, sql + st->off,
+                           (size_t)st->len);
     }
     ds_free(names);
     ds_free(types);
@@ -218,18 +43,18 @@ static int create_derived_stream(ds_engine *e, const char *sql,
     s->producer = q;
     s->level = q->input->level + 1;
     q->out_stream = s;
-    return add_stream(e, s);
+    return ds__engine_add_stream(e, s);
 }
 
 static int create_stream(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
     if (ds__engine_find_stream(e, st->name.s)) {
         if (st->if_not_exists)
             return DS_OK;
-        return sql_error(e, sql, st->name.off, "stream %s already exists",
-                         st->name.s);
+        return ds__engine_sql_errorf(e, sql, st->name.off,
+                                     "stream %s already exists", st->name.s);
     }
     return st->select ? create_derived_stream(e, sql, st)
-                      : create_source_stream(e, sql, st);
+                      : ds__engine_create_source_stream(e, sql, st);
 }
 
 /* ------------------------------------------------------------- DROP */
@@ -238,25 +63,25 @@ static int drop(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
     if (st->object != DS_OBJ_STREAM) {
         if (st->if_exists)
             return DS_OK;
-        return sql_error(e, sql, st->name.off, "no such %s: %s",
-                         st->object == DS_OBJ_SINK ? "sink" : "table",
-                         st->name.s);
+        return ds__engine_sql_errorf(
+            e, sql, st->name.off, "no such %s: %s",
+            st->object == DS_OBJ_SINK ? "sink" : "table", st->name.s);
     }
     ds_stream *s = ds__engine_find_stream(e, st->name.s);
     if (!s) {
         if (st->if_exists)
             return DS_OK;
-        return sql_error(e, sql, st->name.off, "no such stream: %s",
-                         st->name.s);
+        return ds__engine_sql_errorf(e, sql, st->name.off, "no such stream: %s",
+                                     st->name.s);
     }
     for (int k = 0; k < e->nqueries; k++) {
         struct ds_query *q = e->queries[k];
         if (!q->ended && q->input == s) {
             char id[32];
             snprintf(id, sizeof id, "%d", q->id);
-            return sql_error(e, sql, st->name.off,
-                             "stream %s is read by query %s; stop it first",
-                             s->name, id);
+            return ds__engine_sql_errorf(
+                e, sql, st->name.off,
+                "stream %s is read by query %s; stop it first", s->name, id);
         }
     }
     if (s->producer && !s->producer->ended)
@@ -284,12 +109,13 @@ static int drop(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
 static int insert_values(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
     ds_stream *s = ds__engine_find_stream(e, st->name.s);
     if (!s)
-        return sql_error(e, sql, st->name.off, "no such stream: %s",
-                         st->name.s);
+        return ds__engine_sql_errorf(e, sql, st->name.off, "no such stream: %s",
+                                     st->name.s);
     if (!s->source || !ds__src_is_queue(s->source))
-        return sql_error(e, sql, st->name.off, "INSERT INTO ... VALUES needs "
-                         "a QUEUE stream; %s is a %s stream", s->name,
-                         source_kind_name(s->kind));
+        return ds__engine_sql_errorf(e, sql, st->name.off,
+                                     "INSERT INTO ... VALUES needs "
+                                     "a QUEUE stream; %s is a %s stream",
+                                     s->name, ds__source_kind_name(s->kind));
     ds_batch *rows = NULL;
     ds_parse_error err;
     int rc = ds__plan_values(sql, st, &s->schema, &rows, &err);
@@ -300,8 +126,8 @@ static int insert_values(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
     rc = ds__src_queue_push_rows(s->source, rows);
     ds__batch_free(rows);
     if (rc == DS_MISUSE)
-        return sql_error(e, sql, st->name.off, "queue %s is closed",
-                         s->name);
+        return ds__engine_sql_errorf(e, sql, st->name.off, "queue %s is closed",
+                                     s->name);
     if (rc)
         return ds__engine_error(e, rc, -1, "out of memory");
     pthread_cond_broadcast(&e->cv);
@@ -318,22 +144,46 @@ static int set(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
         if (!st->value_is_duration && v->kind == DS_AE_INT)
             us = v->ival * 1000; /* a bare number means milliseconds */
         else if (!st->value_is_duration)
-            return sql_error(e, sql, v->off, "batch_interval needs a "
-                             "duration, like 3 SECONDS");
+            return ds__engine_sql_errorf(e, sql, v->off,
+                                         "batch_interval needs a "
+                                         "duration, like 3 SECONDS");
         if (us <= 0)
-            return sql_error(e, sql, v->off, "batch_interval must be "
-                             "positive");
+            return ds__engine_sql_errorf(e, sql, v->off,
+                                         "batch_interval must be "
+                                         "positive");
         if (e->running || e->batch_no > 0)
-            return sql_error(e, sql, st->off, "batch_interval cannot change "
-                             "once batches have run");
+            return ds__engine_sql_errorf(e, sql, st->off,
+                                         "batch_interval cannot change "
+                                         "once batches have run");
         e->batch_interval_us = us;
         return DS_OK;
     }
     if (ds__name_eq(name, "rows_per_batch")) {
         if (v->kind != DS_AE_INT || v->ival <= 0)
-            return sql_error(e, sql, v->off, "rows_per_batch needs a "
-                             "positive integer");
+            return ds__engine_sql_errorf(e, sql, v->off,
+                                         "rows_per_batch needs a "
+                                         "positive integer");
         e->rows_per_batch = v->ival;
+        return DS_OK;
+    }
+    if (ds__name_eq(name, "idle_timeout")) {
+        if (!st->value_is_duration || v->ival <= 0)
+            return ds__engine_sql_errorf(e, sql, v->off,
+                                         "idle_timeout needs a positive "
+                                         "duration, like 5 SECONDS");
+        e->idle_timeout_us = v->ival;
+        return DS_OK;
+    }
+    if (ds__name_eq(name, "checkpoint_dir")) {
+        if (v->kind != DS_AE_STRING || !v->str[0])
+            return ds__engine_sql_errorf(e, sql, v->off,
+                                         "checkpoint_dir needs a directory "
+                                         "name in quotes");
+        char *d = ds__strndup(v->str, strlen(v->str));
+        if (!d)
+            return ds__engine_error(e, DS_NOMEM, -1, "out of memory");
+        ds_free(e->checkpoint_dir);
+        e->checkpoint_dir = d;
         return DS_OK;
     }
     if (ds__name_eq(name, "clock")) {
@@ -344,16 +194,20 @@ static int set(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
         else if (ds__name_eq(c, "virtual"))
             clock = DS_CLOCK_VIRTUAL;
         else
-            return sql_error(e, sql, v->off, "clock is 'real' or "
-                             "'virtual'");
+            return ds__engine_sql_errorf(e, sql, v->off,
+                                         "clock is 'real' or "
+                                         "'virtual'");
         if (e->running)
-            return sql_error(e, sql, st->off, "clock cannot change while "
-                             "the engine runs");
+            return ds__engine_sql_errorf(e, sql, st->off,
+                                         "clock cannot change while "
+                                         "the engine runs");
         e->clock = clock;
         return DS_OK;
     }
-    return sql_error(e, sql, st->name.off, "unknown setting '%s' (known: "
-                     "%s)", name, "batch_interval, rows_per_batch, clock");
+    return ds__engine_sql_errorf(e, sql, st->name.off,
+                                 "unknown setting '%s' (known: "
+                                 "%s)",
+                                 name, "batch_interval, rows_per_batch, clock, idle_timeout, checkpoint_dir");
 }
 
 /* ------------------------------------------------- SHOW, DESCRIBE, ... */
@@ -437,8 +291,8 @@ static int show(ds_engine *e, const ds_ast_stmt *st) {
     const int T = DS_TEXT, I = DS_BIGINT;
     switch (st->show) {
     case DS_SHOW_STREAMS: {
-        const char *names[] = {"name", "source", "columns", "rows",
-                               "bad_rows", "state"};
+        const char *names[] = {"name", "source",   "columns",
+                               "rows", "bad_rows", "state"};
         const int types[] = {T, T, T, I, I, T};
         if (table_init(&t, 6, names, types))
             return ds__engine_error(e, DS_NOMEM, -1, "out of memory");
@@ -451,7 +305,8 @@ static int show(ds_engine *e, const ds_ast_stmt *st) {
                                   s->schema.cols[c].name,
                                   ds_type_name(s->schema.cols[c].type));
             ds_value row[6] = {
-                tv(s->name), tv(source_kind_name(s->kind)),
+                tv(s->name),
+                tv(ds__source_kind_name(s->kind)),
                 tv(ds__strbuf_cstr(&cols)),
                 iv(s->source ? s->source->metrics.rows : s->rows_total),
                 iv(s->source ? s->source->metrics.bad_rows : 0),
@@ -476,10 +331,9 @@ static int show(ds_engine *e, const ds_ast_stmt *st) {
         break;
     }
     case DS_SHOW_METRICS: {
-        const char *names[] = {"query",       "batches_input_rows",
-                               "output_rows", "emissions",
-                               "state_rows",  "state_bytes",
-                               "late_rows",   "last_batch_us"};
+        const char *names[] = {"query",     "batches_input_rows", "output_rows",
+                               "emissions", "state_rows",         "state_bytes",
+                               "late_rows", "last_batch_us"};
         const int types[] = {I, I, I, I, I, I, I, I};
         if (table_init(&t, 8, names, types))
             return ds__engine_error(e, DS_NOMEM, -1, "out of memory");
@@ -531,8 +385,8 @@ static int show(ds_engine *e, const ds_ast_stmt *st) {
 static int describe(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
     ds_stream *s = ds__engine_find_stream(e, st->name.s);
     if (!s)
-        return sql_error(e, sql, st->name.off, "no such stream: %s",
-                         st->name.s);
+        return ds__engine_sql_errorf(e, sql, st->name.off, "no such stream: %s",
+                                     st->name.s);
     table t;
     const char *names[] = {"column", "type"};
     const int types[] = {DS_TEXT, DS_TEXT};
@@ -597,7 +451,7 @@ static int stop_query(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
     }
     char id[32];
     snprintf(id, sizeof id, "%lld", (long long)st->query_id);
-    return sql_error(e, sql, st->off, "no such query: %s", id);
+    return ds__engine_sql_errorf(e, sql, st->off, "no such query: %s", id);
 }
 
 int ds__engine_run_stmt(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
@@ -605,26 +459,33 @@ int ds__engine_run_stmt(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
     case DS_STMT_SELECT: {
         struct ds_query *q;
         return ds__query_create(e, sql, st, st->select, DS_TARGET_CALLBACK,
-                                e->cfg.on_result, e->cfg.on_result_user,
-                                NULL, &q);
+                                e->cfg.on_result, e->cfg.on_result_user, NULL,
+                                &q);
     }
     case DS_STMT_CREATE_STREAM:
         return create_stream(e, sql, st);
     case DS_STMT_CREATE_TABLE:
-        return sql_error(e, sql, st->off, "not supported yet: reference "
-                         "tables (CREATE TABLE %s)", st->name.s);
+        return ds__engine_sql_errorf(e, sql, st->off,
+                                     "not supported yet: reference "
+                                     "tables (CREATE TABLE %s)",
+                                     st->name.s);
     case DS_STMT_CREATE_SINK:
-        return sql_error(e, sql, st->off, "not supported yet: sinks (CREATE "
-                         "SINK %s)", st->name.s);
+        return ds__engine_sql_errorf(e, sql, st->off,
+                                     "not supported yet: sinks (CREATE "
+                                     "SINK %s)",
+                                     st->name.s);
     case DS_STMT_INSERT_VALUES:
         return insert_values(e, sql, st);
     case DS_STMT_INSERT_SELECT:
         if (ds__engine_find_stream(e, st->name.s))
-            return sql_error(e, sql, st->name.off, "INSERT INTO ... SELECT "
-                             "writes to a sink, and %s is a stream; use "
-                             "CREATE STREAM ... AS SELECT", st->name.s);
-        return sql_error(e, sql, st->name.off, "no such sink: %s",
-                         st->name.s);
+            return ds__engine_sql_errorf(
+                e, sql, st->name.off,
+                "INSERT INTO ... SELECT "
+                "writes to a sink, and %s is a stream; use "
+                "CREATE STREAM ... AS SELECT",
+                st->name.s);
+        return ds__engine_sql_errorf(e, sql, st->name.off, "no such sink: %s",
+                                     st->name.s);
     case DS_STMT_DROP:
         return drop(e, sql, st);
     case DS_STMT_SHOW:

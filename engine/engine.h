@@ -3,7 +3,8 @@
 ** the continuous queries, the settings, and the scheduler that runs one
 ** micro-batch after another.
 **
-** Files: api.c (handles, errors, statement dispatch), ddl.c (CREATE, DROP,
+** Files: api.c (handles, errors, statement dispatch), catalog.c (streams),
+** create_source.c (CREATE STREAM ... FROM a source), ddl.c (CREATE, DROP,
 ** INSERT, SET, SHOW, DESCRIBE, EXPLAIN, STOP), query.c (continuous queries
 ** and where their emissions go), scheduler.c (batches, clocks, start, stop,
 ** await), result.c (ds_result). The engine is the only part that sees SQL
@@ -22,16 +23,16 @@
 #include "../sources/source.h"
 
 typedef struct ds_stream {
-    char *name;          /* owned */
-    ds_schema schema;    /* owned names */
-    ds_source_kind kind; /* DS_SRC_NONE: derived (AS SELECT) */
-    char *definition;    /* owned: the CREATE statement's text */
-    ds_source *source;   /* owned; NULL for a derived stream */
+    char *name;                /* owned */
+    ds_schema schema;          /* owned names */
+    ds_source_kind kind;       /* DS_SRC_NONE: derived (AS SELECT) */
+    char *definition;          /* owned: the CREATE statement's text */
+    ds_source *source;         /* owned; NULL for a derived stream */
     struct ds_query *producer; /* borrowed: the query feeding a derived
                                   stream */
-    ds_batch *batch;     /* owned: this batch's rows */
-    int finished;        /* the last batch with rows has been run */
-    int level;           /* 0: from a source; producer's level + 1 */
+    ds_batch *batch;           /* owned: this batch's rows */
+    int finished;              /* the last batch with rows has been run */
+    int level;                 /* 0: from a source; producer's level + 1 */
     int64_t rows_total;
 } ds_stream;
 
@@ -44,21 +45,21 @@ typedef enum ds_target {
 struct ds_query {
     ds_engine *e;
     int id;
-    char *sql;          /* owned */
-    ds_plan *plan;      /* owned */
+    char *sql;     /* owned */
+    ds_plan *plan; /* owned */
     ds_opctx ex;
-    ds_stream *input;   /* borrowed */
+    ds_stream *input; /* borrowed */
     ds_target target;
     ds_result_fn cb;
     void *user;
     ds_stream *out_stream; /* derived stream fed (target STREAM) */
-    int opened;         /* pipeline opened */
+    int opened;            /* pipeline opened */
     int ended;
-    int status;         /* DS_OK or the error that ended it */
+    int status; /* DS_OK or the error that ended it */
     char errmsg[256];
-    int stop_requested; /* the callback asked to end it */
-    int closing;        /* ds_query_close in progress */
-    int handle_open;    /* owned by a ds_query_open caller */
+    int stop_requested;    /* the callback asked to end it */
+    int closing;           /* ds_query_close in progress */
+    int handle_open;       /* owned by a ds_query_open caller */
     int64_t last_ms_x1000; /* processing time of the last batch, us */
 };
 
@@ -77,16 +78,18 @@ struct ds_engine {
     int64_t batch_interval_us;
     int64_t rows_per_batch;
     int clock;
+    int64_t idle_timeout_us; /* event time: advance an idle watermark */
+    char *checkpoint_dir;    /* owned; NULL when not set */
     /* run state */
-    int64_t batch_no;   /* batches run so far */
-    int64_t time;       /* end of the last batch, us */
-    int time_set;       /* time holds the start time */
-    int running;        /* the scheduler thread runs */
+    int64_t batch_no; /* batches run so far */
+    int64_t time;     /* end of the last batch, us */
+    int time_set;     /* time holds the start time */
+    int running;      /* the scheduler thread runs */
     pthread_t thread;
-    int joinable;       /* the thread was started and not yet joined */
+    int joinable;                /* the thread was started and not yet joined */
     int stop_graceful, stop_now; /* requests */
-    int terminated;     /* the scheduler ended (stop or every query ended) */
-    int in_callback;    /* depth of result callbacks being run */
+    int terminated;  /* the scheduler ended (stop or every query ended) */
+    int in_callback; /* depth of result callbacks being run */
     pthread_t callback_thread;
     /* last error */
     char errmsg[512];
@@ -106,11 +109,28 @@ int ds__engine_sql_error(ds_engine *e, const char *sql,
 int ds__engine_in_callback(ds_engine *e);
 ds_stream *ds__engine_find_stream(ds_engine *e, const char *name);
 
+/* --- catalog.c --- */
+/* A new stream with copies of the columns and definition; NULL when out of
+   memory. */
+ds_stream *ds__stream_new(const char *name, int ncols, const char *const *names,
+                          const int *types, const char *def, size_t deflen);
+void ds__stream_free(ds_stream *s);
+/* Adds s to the catalog (consumed, also on failure). */
+int ds__engine_add_stream(ds_engine *e, ds_stream *s);
+const char *ds__source_kind_name(ds_source_kind k);
+/* Records an error at byte offset off of sql, with line and column. */
+int ds__engine_sql_errorf(ds_engine *e, const char *sql, int off,
+                          const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* --- create_source.c --- */
+int ds__engine_create_source_stream(ds_engine *e, const char *sql,
+                                    const ds_ast_stmt *st);
+
 /* --- ddl.c --- */
 /* The planner's view of the catalog. */
 void ds__engine_plan_env(ds_engine *e, ds_plan_env *env);
 int ds__engine_run_stmt(ds_engine *e, const char *sql, const ds_ast_stmt *st);
-void ds__stream_free(ds_stream *s);
 
 /* --- query.c --- */
 /* Plans sel and registers a query reading from its stream; emissions go to
@@ -121,8 +141,7 @@ int ds__query_create(ds_engine *e, const char *sql, const ds_ast_stmt *st,
                      struct ds_query **pq);
 /* Ends q: flushes its windows when flush, marks its derived stream
    finished, wakes waiters. */
-void ds__query_end(struct ds_query *q, int flush, int status,
-                   const char *msg);
+void ds__query_end(struct ds_query *q, int flush, int status, const char *msg);
 void ds__query_free(struct ds_query *q);
 /* Delivers statement rows (SHOW, EXPLAIN, ...) to config.on_result. */
 int ds__engine_deliver_rows(ds_engine *e, const ds_schema *schema,

@@ -26,9 +26,11 @@ int ds_push(ds_engine *e, const char *stream, const char *data, size_t len) {
     int rc = DS_OK;
     ds_source *q = find_queue(e, stream, &rc);
     if (q && !q->decoder)
-        rc = ds__engine_error(e, DS_MISUSE, -1, "stream %s has typed columns "
+        rc = ds__engine_error(e, DS_MISUSE, -1,
+                              "stream %s has typed columns "
                               "and no FORMAT for text; declare FORMAT CSV or "
-                              "JSON, or use INSERT INTO ... VALUES", stream);
+                              "JSON, or use INSERT INTO ... VALUES",
+                              stream);
     else if (q) {
         rc = ds__src_queue_push_text(q, data ? data : "", len);
         if (rc == DS_MISUSE)

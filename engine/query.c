@@ -92,8 +92,7 @@ int ds__query_create(ds_engine *e, const char *sql, const ds_ast_stmt *st,
     return DS_OK;
 }
 
-void ds__query_end(struct ds_query *q, int flush, int status,
-                   const char *msg) {
+void ds__query_end(struct ds_query *q, int flush, int status, const char *msg) {
     if (q->ended)
         return;
     if (flush && q->opened && status == DS_OK) {
@@ -177,8 +176,7 @@ int ds_query_await(ds_query *q, int64_t timeout_ms) {
         }
         if (timeout_ms < 0) {
             pthread_cond_wait(&e->cv, &e->mu);
-        } else if (pthread_cond_timedwait(&e->cv, &e->mu, &ts) ==
-                   ETIMEDOUT) {
+        } else if (pthread_cond_timedwait(&e->cv, &e->mu, &ts) == ETIMEDOUT) {
             rc = q->ended ? DS_OK : DS_TIMEOUT;
             break;
         }

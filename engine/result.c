@@ -38,16 +38,12 @@ int ds__result_deliver(ds_result_fn cb, void *user, int query_id,
 
 int ds_result_query_id(const ds_result *r) { return r->query_id; }
 int64_t ds_result_batch(const ds_result *r) { return r->emit->batch; }
-int64_t ds_result_batch_time(const ds_result *r) {
-    return r->emit->batch_time;
-}
+int64_t ds_result_batch_time(const ds_result *r) { return r->emit->batch_time; }
 int ds_result_has_window(const ds_result *r) { return r->emit->has_window; }
 int64_t ds_result_window_start(const ds_result *r) {
     return r->emit->window_start;
 }
-int64_t ds_result_window_end(const ds_result *r) {
-    return r->emit->window_end;
-}
+int64_t ds_result_window_end(const ds_result *r) { return r->emit->window_end; }
 int ds_result_column_count(const ds_result *r) { return r->schema->ncols; }
 
 const char *ds_result_column_name(const ds_result *r, int col) {
@@ -132,7 +128,7 @@ const char *ds_result_text(const ds_result *r, int64_t row, int col,
     }
     char buf[DS_NUMBUF];
     int n = ds__fmt_value(v->type,
-                          v->type == DS_BOOLEAN ? v->v.b[i]
+                          v->type == DS_BOOLEAN  ? v->v.b[i]
                           : v->type == DS_DOUBLE ? 0
                                                  : v->v.i64[i],
                           v->type == DS_DOUBLE ? v->v.f64[i] : 0.0, buf);

@@ -82,8 +82,8 @@ static int run_query(ds_engine *e, struct ds_query *q, int64_t batch_time) {
     q->ex.batch = e->batch_no;
     q->ex.batch_time = batch_time;
     if (!rc)
-        rc = ds__pipeline_run_batch(&q->plan->pipeline, &q->ex,
-                                    q->input->batch);
+        rc =
+            ds__pipeline_run_batch(&q->plan->pipeline, &q->ex, q->input->batch);
     q->last_ms_x1000 = mono_us() - t0;
     if (rc) {
         const char *msg = q->ex.eval.errmsg[0] ? q->ex.eval.errmsg
@@ -141,7 +141,8 @@ int ds_step(ds_engine *e) {
     pthread_mutex_lock(&e->mu);
     int rc;
     if (e->running || ds__engine_in_callback(e))
-        rc = ds__engine_error(e, DS_MISUSE, -1, "ds_step cannot run while "
+        rc = ds__engine_error(e, DS_MISUSE, -1,
+                              "ds_step cannot run while "
                               "the scheduler runs or from a callback");
     else
         rc = ds__sched_run_batch(e, 1);
@@ -237,7 +238,8 @@ int ds_start(ds_engine *e) {
     e->running = 1;
     if (pthread_create(&e->thread, NULL, scheduler_main, e)) {
         e->running = 0;
-        rc = ds__engine_error(e, DS_ERROR, -1, "cannot start the scheduler "
+        rc = ds__engine_error(e, DS_ERROR, -1,
+                              "cannot start the scheduler "
                               "thread");
         goto done;
     }
@@ -275,8 +277,8 @@ int ds_await_termination(ds_engine *e, int64_t timeout_ms) {
     if (!e)
         return DS_MISUSE;
     pthread_mutex_lock(&e->mu);
-    struct timespec ts = abs_time(now_us() + (timeout_ms > 0 ? timeout_ms : 0) *
-                                                 1000);
+    struct timespec ts =
+        abs_time(now_us() + (timeout_ms > 0 ? timeout_ms : 0) * 1000);
     int rc = DS_OK;
     while (!(e->terminated || (!e->running && ds__sched_all_ended(e)))) {
         if (timeout_ms == 0) {
