@@ -89,6 +89,8 @@ int ds__engine_create_source_stream(ds_engine *e, const char *sql,
         return rc;
     s->kind = st->source;
     s->source = src;
+    src->log = e->cfg.on_log;
+    src->log_user = e->cfg.on_log_user;
     rc = ds__engine_add_stream(e, s);
     if (!rc && e->running)
         rc = src->vt->x_start(src);

@@ -77,6 +77,18 @@ typedef struct ds_result ds_result;
 */
 typedef int (*ds_result_fn)(void *user, const ds_result *r);
 
+/* Log levels of ds_log_fn. */
+#define DS_LOG_WARN 1 /* a source cannot connect, a row was rejected, ... */
+#define DS_LOG_INFO 2 /* a source (re)connected, a file was picked up */
+
+/*
+** The receiver of log lines: problems the engine works around (a refused
+** connection it will retry, a bad input row) and notable events. May be
+** called from any of the engine's threads, without the engine lock; msg
+** is valid during the call.
+*/
+typedef void (*ds_log_fn)(void *user, int level, const char *msg);
+
 /*
 ** Engine configuration. Initialize with ds_config_init() and then change
 ** the fields you need; later versions may add fields at the end.
@@ -92,6 +104,8 @@ typedef struct ds_config {
                                   by ds_exec and of SHOW/DESCRIBE/EXPLAIN;
                                   NULL discards them */
     void *on_result_user;      /* passed to on_result */
+    ds_log_fn on_log;          /* NULL: log lines are dropped */
+    void *on_log_user;
 } ds_config;
 
 /* Fills *cfg with the defaults. */

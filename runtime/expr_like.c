@@ -15,7 +15,9 @@
 ** allocated per row. Also ds__expr_find, the substring search that the
 ** text functions share.
 */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* memmem */
+#endif
 #include "expr.h"
 
 #include <stdio.h>

@@ -52,3 +52,15 @@ void ds__source_free(ds_source *s) {
     if (s)
         s->vt->x_free(s);
 }
+
+void ds__source_log(ds_source *s, int level, const char *fmt, ...) {
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (level == DS_LOG_WARN)
+        snprintf(s->errmsg, sizeof s->errmsg, "%s", msg);
+    if (s->log)
+        s->log(s->log_user, level, msg);
+}

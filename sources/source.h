@@ -52,7 +52,14 @@ struct ds_source {
     ds_decoder *decoder; /* owned; NULL when rows come typed */
     ds_source_metrics metrics;
     char errmsg[256];    /* the last problem the source met, for SHOW */
+    ds_log_fn log;       /* set by the engine; may be NULL */
+    void *log_user;
 };
+
+/* Logs a formatted line through s->log (if set), and keeps warnings in
+   s->errmsg. */
+void ds__source_log(ds_source *s, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* The common part: copies the columns; creates the decoder from opts. */
 int ds__source_init(ds_source *s, const ds_source_vtable *vt, int ncols,
