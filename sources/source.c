@@ -60,7 +60,7 @@ void ds__source_log(ds_source *s, int level, const char *fmt, ...) {
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (level == DS_LOG_WARN)
-        snprintf(s->errmsg, sizeof s->errmsg, "%s", msg);
+        snprintf(s->errmsg, sizeof s->errmsg, "%.255s", msg);
     if (s->log)
         s->log(s->log_user, level, msg);
 }
