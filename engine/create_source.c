@@ -22,6 +22,12 @@ static int opt_bool(ds_engine *e, const char *sql, const ds_ast_option *o,
     return ds__engine_sql_error(e, sql, &err);
 }
 
+/* Receivers call this (from their threads) when rows arrive. */
+static void wake_scheduler(void *user) {
+    ds_engine *e = user;
+    pthread_cond_broadcast(&e->cv);
+}
+
 int ds__engine_create_source_stream(ds_engine *e, const char *sql,
                                     const ds_ast_stmt *st) {
     ds_parse_error err;
@@ -91,6 +97,8 @@ int ds__engine_create_source_stream(ds_engine *e, const char *sql,
     s->source = src;
     src->log = e->cfg.on_log;
     src->log_user = e->cfg.on_log_user;
+    src->wake = wake_scheduler;
+    src->wake_user = e;
     rc = ds__engine_add_stream(e, s);
     if (!rc && e->running)
         rc = src->vt->x_start(src);

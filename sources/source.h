@@ -54,6 +54,10 @@ struct ds_source {
     char errmsg[256];    /* the last problem the source met, for SHOW */
     ds_log_fn log;       /* set by the engine; may be NULL */
     void *log_user;
+    /* set by the engine: receivers call it when rows arrive or the source
+       finishes, so that a waiting scheduler looks again; may be NULL */
+    void (*wake)(void *user);
+    void *wake_user;
 };
 
 /* Logs a formatted line through s->log (if set), and keeps warnings in
