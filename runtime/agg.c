@@ -1,57 +1,15 @@
 /*
-** agg.c - the group hash table and aggregate states of agg.h.
-**
-** Groups are numbered 0..ngroups-1 in order of arrival. Keys and states are
-** stored column by column in arrays indexed by group number, so that each
+** agg.c - aggregation definitions and the group table of agg.h: groups
+** are numbered 0..ngroups-1 in order of arrival; keys and states are stored
+** column by column in arrays indexed by group (agg_state.h), so that each
 ** aggregate is updated by one tight loop over a chunk. The index is open
 ** addressing over group numbers, with each group's hash kept beside it.
 ** COUNT(DISTINCT x) keeps a set of (group, value) pairs per aggregate.
 */
-#include "agg.h"
+#include "agg_state.h"
 
 #include <math.h>
 #include <stdio.h>
-
-#define NULL_HASH 0x9e3779b97f4a7c15ULL
-
-typedef struct keycol {
-    int type;
-    void *data;    /* owned: int64_t, double, ds_str (text in t->text) or
-                      uint8_t per group */
-    uint8_t *null; /* owned: 1 when the key is NULL */
-} keycol;
-
-typedef struct dentry { /* one (group, value) of a distinct set */
-    uint64_t hash;
-    int32_t gid; /* -1: empty slot */
-    int32_t pad;
-    ds_value v; /* text in the table's arena */
-} dentry;
-
-typedef struct dset {
-    dentry *slots; /* owned */
-    uint64_t mask;
-    int64_t count;
-} dset;
-
-typedef struct aggstate {
-    int64_t *cnt;  /* rows counted / non-NULL values seen */
-    int64_t *isum; /* SUM(BIGINT); MIN/MAX of BIGINT, TIMESTAMP, BOOLEAN */
-    double *dsum;  /* SUM(DOUBLE), AVG; MIN/MAX of DOUBLE */
-    ds_str *str;   /* MIN/MAX of TEXT: each owned (ds_malloc) */
-    dset set;      /* COUNT(DISTINCT) */
-} aggstate;
-
-struct ds_aggtab {
-    const ds_aggdef *def; /* borrowed */
-    int64_t ngroups, cap;
-    uint64_t *hashes; /* owned, per group */
-    keycol *keys;     /* owned, nkeys */
-    aggstate *st;     /* owned, naggs */
-    int32_t *slots;   /* owned index: group numbers, -1 empty */
-    uint64_t mask;
-    ds_arena text; /* key text, distinct text */
-};
 
 /* ------------------------------------------------------------- the def */
 
@@ -97,14 +55,14 @@ ds_aggtab *ds__aggtab_new(const ds_aggdef *def) {
     memset(t, 0, sizeof *t);
     t->def = def;
     ds__arena_init(&t->text, 16 * 1024);
-    t->keys = ds_malloc(sizeof(keycol) * (size_t)(def->nkeys + 1));
-    t->st = ds_malloc(sizeof(aggstate) * (size_t)(def->naggs + 1));
+    t->keys = ds_malloc(sizeof(ds_keycol) * (size_t)(def->nkeys + 1));
+    t->st = ds_malloc(sizeof(ds_aggstate) * (size_t)(def->naggs + 1));
     if (!t->keys || !t->st) {
         ds__aggtab_free(t);
         return NULL;
     }
-    memset(t->keys, 0, sizeof(keycol) * (size_t)(def->nkeys + 1));
-    memset(t->st, 0, sizeof(aggstate) * (size_t)(def->naggs + 1));
+    memset(t->keys, 0, sizeof(ds_keycol) * (size_t)(def->nkeys + 1));
+    memset(t->st, 0, sizeof(ds_aggstate) * (size_t)(def->naggs + 1));
     for (int k = 0; k < def->nkeys; k++)
         t->keys[k].type = def->key_types[k];
     return t;
@@ -112,7 +70,7 @@ ds_aggtab *ds__aggtab_new(const ds_aggdef *def) {
 
 static void free_minmax_text(ds_aggtab *t) {
     for (int a = 0; a < t->def->naggs; a++) {
-        aggstate *s = &t->st[a];
+        ds_aggstate *s = &t->st[a];
         if (!s->str)
             continue;
         for (int64_t g = 0; g < t->ngroups; g++) {
@@ -132,7 +90,7 @@ void ds__aggtab_free(ds_aggtab *t) {
         ds_free(t->keys[k].null);
     }
     for (int a = 0; t->st && a < t->def->naggs; a++) {
-        aggstate *s = &t->st[a];
+        ds_aggstate *s = &t->st[a];
         ds_free(s->cnt);
         ds_free(s->isum);
         ds_free(s->dsum);
@@ -153,7 +111,7 @@ void ds__aggtab_clear(ds_aggtab *t) {
     if (t->slots)
         memset(t->slots, 0xff, sizeof(int32_t) * (t->mask + 1));
     for (int a = 0; a < t->def->naggs; a++) {
-        dset *ds = &t->st[a].set;
+        ds_dset *ds = &t->st[a].set;
         if (ds->slots) {
             for (uint64_t i = 0; i <= ds->mask; i++)
                 ds->slots[i].gid = -1;
@@ -171,12 +129,12 @@ size_t ds__aggtab_bytes(const ds_aggtab *t) {
         per_group += ds__type_width(t->keys[k].type) + 1;
     size_t n = (size_t)t->cap * per_group;
     for (int a = 0; a < t->def->naggs; a++) {
-        const aggstate *s = &t->st[a];
+        const ds_aggstate *s = &t->st[a];
         n += (size_t)t->cap * ((s->cnt ? 8 : 0) + (s->isum ? 8 : 0) +
                                (s->dsum ? 8 : 0) +
                                (s->str ? sizeof(ds_str) : 0));
         if (s->set.slots)
-            n += (s->set.mask + 1) * sizeof(dentry);
+            n += (s->set.mask + 1) * sizeof(ds_dentry);
         if (s->str)
             for (int64_t g = 0; g < t->ngroups; g++)
                 n += s->str[g].n;
@@ -204,20 +162,20 @@ static int reserve_groups(ds_aggtab *t, int64_t need) {
     if (grow_array((void **)&t->hashes, sizeof(uint64_t), cap))
         return DS_NOMEM;
     for (int k = 0; k < t->def->nkeys; k++) {
-        keycol *kc = &t->keys[k];
+        ds_keycol *kc = &t->keys[k];
         if (grow_array(&kc->data, ds__type_width(kc->type), cap) ||
             grow_array((void **)&kc->null, 1, cap))
             return DS_NOMEM;
     }
     for (int a = 0; a < t->def->naggs; a++) {
         const ds_aggspec *sp = &t->def->aggs[a];
-        aggstate *s = &t->st[a];
+        ds_aggstate *s = &t->st[a];
         if (grow_array((void **)&s->cnt, sizeof(int64_t), cap))
             return DS_NOMEM;
         int want_i = 0, want_d = 0, want_s = 0;
         if (sp->fn == DS_AGG_SUM || sp->fn == DS_AGG_AVG ||
             sp->fn == DS_AGG_MIN || sp->fn == DS_AGG_MAX) {
-            if (sp->fn == DS_AGG_AVG || sp->arg_type == DS_DOUBLE)
+            if (sp->arg_type == DS_DOUBLE)
                 want_d = 1;
             else if (sp->arg_type == DS_TEXT)
                 want_s = 1;
@@ -253,56 +211,11 @@ static int rehash(ds_aggtab *t, uint64_t nslots) {
     return DS_OK;
 }
 
-static inline uint64_t hash_double(double d) {
-    if (d == 0)
-        d = 0; /* -0.0 and 0.0 are one value */
-    uint64_t bits;
-    memcpy(&bits, &d, 8);
-    return ds__hash_u64(bits);
-}
-
-/* The hash of one value of a vector row (NULLs hash alike). */
-static inline uint64_t value_hash(int type, const ds_vec *v, int i) {
-    if (!ds__vec_valid(v, i))
-        return NULL_HASH;
-    switch (type) {
-    case DS_DOUBLE:
-        return hash_double(v->v.f64[i]);
-    case DS_TEXT:
-        return ds__hash_bytes(v->v.str[i].p, v->v.str[i].n, 7);
-    case DS_BOOLEAN:
-        return ds__hash_u64(v->v.b[i] + 1);
-    default:
-        return ds__hash_u64((uint64_t)v->v.i64[i]);
-    }
-}
-
-static void hash_keys(const ds_aggtab *t, const ds_vec **kv, int n,
-                      uint64_t *h) {
-    for (int i = 0; i < n; i++)
-        h[i] = 0x2545f4914f6cdd1dULL;
-    for (int k = 0; k < t->def->nkeys; k++) {
-        const ds_vec *v = kv[k];
-        int type = t->keys[k].type;
-        if (type == DS_TEXT) {
-            for (int i = 0; i < n; i++)
-                h[i] = (h[i] ^ value_hash(DS_TEXT, v, i)) *
-                       0x9fb21c651e98df25ULL;
-        } else {
-            for (int i = 0; i < n; i++)
-                h[i] = (h[i] ^ value_hash(type, v, i)) *
-                       0x9fb21c651e98df25ULL;
-        }
-    }
-    for (int i = 0; i < n; i++)
-        h[i] ^= h[i] >> 29;
-}
-
 /* Does group g have the keys of row i of kv? */
-static inline int keys_equal(const ds_aggtab *t, int64_t g, const ds_vec **kv,
+static inline int keys_equal(const ds_aggtab *t, int64_t g, const ds_vec *const *kv,
                              int i) {
     for (int k = 0; k < t->def->nkeys; k++) {
-        const keycol *kc = &t->keys[k];
+        const ds_keycol *kc = &t->keys[k];
         const ds_vec *v = kv[k];
         int valid = ds__vec_valid(v, i);
         if (kc->null[g] || !valid) {
@@ -334,7 +247,7 @@ static inline int keys_equal(const ds_aggtab *t, int64_t g, const ds_vec **kv,
 }
 
 /* Appends a group with the keys of row i of kv; returns its number or -1. */
-static int64_t add_group(ds_aggtab *t, uint64_t h, const ds_vec **kv, int i) {
+static int64_t add_group(ds_aggtab *t, uint64_t h, const ds_vec *const *kv, int i) {
     int64_t g = t->ngroups;
     if (reserve_groups(t, g + 1))
         return -1;
@@ -343,7 +256,7 @@ static int64_t add_group(ds_aggtab *t, uint64_t h, const ds_vec **kv, int i) {
             return -1;
     }
     for (int k = 0; k < t->def->nkeys; k++) {
-        keycol *kc = &t->keys[k];
+        ds_keycol *kc = &t->keys[k];
         const ds_vec *v = kv[k];
         int valid = ds__vec_valid(v, i);
         kc->null[g] = (uint8_t)!valid;
@@ -373,7 +286,7 @@ static int64_t add_group(ds_aggtab *t, uint64_t h, const ds_vec **kv, int i) {
     }
     t->hashes[g] = h;
     for (int a = 0; a < t->def->naggs; a++) {
-        aggstate *s = &t->st[a];
+        ds_aggstate *s = &t->st[a];
         s->cnt[g] = 0;
         if (s->isum)
             s->isum[g] = 0;
@@ -396,38 +309,21 @@ int ds__aggtab_ensure_global(ds_aggtab *t) {
     return add_group(t, 0, NULL, 0) < 0 ? DS_NOMEM : DS_OK;
 }
 
-/* Finds or adds the group of each row. */
-static int find_groups(ds_aggtab *t, const ds_vec **kv, int n,
-                       const uint64_t *h, int32_t *gid) {
-    if (t->def->nkeys == 0) {
-        if (ds__aggtab_ensure_global(t))
-            return DS_NOMEM;
-        memset(gid, 0, sizeof(int32_t) * (size_t)n);
-        return DS_OK;
-    }
-    for (int i = 0; i < n; i++) {
-        int64_t g = -1;
-        if (t->slots) {
-            uint64_t slot = h[i] & t->mask;
-            for (;;) {
-                int32_t c = t->slots[slot];
-                if (c < 0)
-                    break;
-                if (t->hashes[c] == h[i] && keys_equal(t, c, kv, i)) {
-                    g = c;
-                    break;
-                }
-                slot = (slot + 1) & t->mask;
-            }
+int64_t ds__aggtab_group(ds_aggtab *t, uint64_t h, const ds_vec *const *kv, int i) {
+    if (t->def->nkeys == 0)
+        return ds__aggtab_ensure_global(t) ? -1 : 0;
+    if (t->slots) {
+        uint64_t slot = h & t->mask;
+        for (;;) {
+            int32_t c = t->slots[slot];
+            if (c < 0)
+                break;
+            if (t->hashes[c] == h && keys_equal(t, c, kv, i))
+                return c;
+            slot = (slot + 1) & t->mask;
         }
-        if (g < 0) {
-            g = add_group(t, h[i], kv, i);
-            if (g < 0)
-                return DS_NOMEM;
-        }
-        gid[i] = (int32_t)g;
     }
-    return DS_OK;
+    return add_group(t, h, kv, i);
 }
 
 /* ---------------------------------------------------------- distinct sets */
@@ -445,12 +341,12 @@ static int values_equal(int type, const ds_value *a, const ds_value *b) {
 }
 
 /* Inserts (gid, v); *added says whether it was new. Text is copied. */
-static int dset_insert(ds_aggtab *t, dset *ds, int type, int32_t gid,
-                       uint64_t vh, const ds_value *v, int *added) {
+int ds__dset_insert(ds_aggtab *t, ds_dset *ds, int type, int32_t gid,
+                    uint64_t vh, const ds_value *v, int *added) {
     *added = 0;
     if ((uint64_t)(ds->count + 1) * 2 > (ds->slots ? ds->mask + 1 : 0)) {
         uint64_t n = ds->slots ? (ds->mask + 1) * 2 : 256;
-        dentry *slots = ds_malloc(sizeof(dentry) * n);
+        ds_dentry *slots = ds_malloc(sizeof(ds_dentry) * n);
         if (!slots)
             return DS_NOMEM;
         for (uint64_t i = 0; i < n; i++)
@@ -470,14 +366,14 @@ static int dset_insert(ds_aggtab *t, dset *ds, int type, int32_t gid,
     uint64_t h = vh ^ ds__hash_u64((uint64_t)gid + 1);
     uint64_t j = h & ds->mask;
     for (;;) {
-        dentry *e = &ds->slots[j];
+        ds_dentry *e = &ds->slots[j];
         if (e->gid < 0)
             break;
         if (e->hash == h && e->gid == gid && values_equal(type, &e->v, v))
             return DS_OK;
         j = (j + 1) & ds->mask;
     }
-    dentry *e = &ds->slots[j];
+    ds_dentry *e = &ds->slots[j];
     e->hash = h;
     e->gid = gid;
     e->v = *v;
@@ -495,13 +391,13 @@ static int dset_insert(ds_aggtab *t, dset *ds, int type, int32_t gid,
 
 /* ------------------------------------------------------------- updating */
 
-static int overflow(char *errmsg, size_t errlen, const ds_aggspec *sp) {
+int ds__agg_overflow(char *errmsg, size_t errlen, const ds_aggspec *sp) {
     snprintf(errmsg, errlen, "integer overflow in '%s'",
              sp->label ? sp->label : "SUM");
     return DS_ERROR;
 }
 
-static int set_text(ds_str *dst, ds_str src) {
+int ds__agg_set_text(ds_str *dst, ds_str src) {
     char *p = ds_malloc(src.n ? src.n : 1);
     if (!p)
         return DS_NOMEM;
@@ -512,59 +408,100 @@ static int set_text(ds_str *dst, ds_str src) {
     return DS_OK;
 }
 
-static int update_one(ds_aggtab *t, int a, ds_eval_ctx *ctx,
-                      const ds_chunk *in, const int32_t *gid) {
-    const ds_aggspec *sp = &t->def->aggs[a];
-    aggstate *s = &t->st[a];
+
+/* ------------------------------------------------------------- updating */
+
+int ds__agg_eval(const ds_aggdef *def, ds_eval_ctx *ctx, const ds_chunk *in,
+                 ds_agginput *ai) {
+    if (def->nkeys > DS_AGG_MAX_KEYS || def->naggs > DS_AGG_MAX_AGGS) {
+        snprintf(ctx->errmsg, sizeof ctx->errmsg,
+                 "too many GROUP BY keys or aggregates");
+        return DS_ERROR;
+    }
+    ai->n = in->n;
+    for (int k = 0; k < def->nkeys; k++) {
+        int rc = ds__expr_eval(def->keys[k], ctx, in, &ai->keys[k]);
+        if (rc)
+            return rc;
+    }
+    for (int a = 0; a < def->naggs; a++) {
+        ai->args[a] = NULL;
+        if (def->aggs[a].arg) {
+            int rc = ds__expr_eval(def->aggs[a].arg, ctx, in, &ai->args[a]);
+            if (rc)
+                return rc;
+        }
+    }
     int n = in->n;
-    if (sp->fn == DS_AGG_COUNT_STAR) {
+    uint64_t *h = ai->hash;
+    for (int i = 0; i < n; i++)
+        h[i] = DS_KEYHASH_SEED;
+    for (int k = 0; k < def->nkeys; k++) {
+        const ds_vec *v = ai->keys[k];
+        int type = def->key_types[k];
         for (int i = 0; i < n; i++)
-            s->cnt[gid[i]]++;
+            h[i] = ds__keyhash_step(h[i], ds__value_hash(type, v, i));
+    }
+    for (int i = 0; i < n; i++)
+        h[i] = ds__keyhash_end(h[i]);
+    return DS_OK;
+}
+
+/* Row j of a selection: sel[j], or j itself. */
+#define ROW(j) (sel ? (int)sel[j] : (j))
+
+static int update_one(ds_aggtab *t, int a, const ds_agginput *ai,
+                      const uint16_t *sel, int nsel, const int32_t *gid,
+                      char *errmsg, size_t errlen) {
+    const ds_aggspec *sp = &t->def->aggs[a];
+    ds_aggstate *s = &t->st[a];
+    if (sp->fn == DS_AGG_COUNT_STAR) {
+        for (int j = 0; j < nsel; j++)
+            s->cnt[gid[j]]++;
         return DS_OK;
     }
-    const ds_vec *v;
-    int rc = ds__expr_eval(sp->arg, ctx, in, &v);
-    if (rc)
-        return rc;
+    const ds_vec *v = ai->args[a];
     int type = sp->arg_type;
     switch (sp->fn) {
     case DS_AGG_COUNT:
-        for (int i = 0; i < n; i++)
-            s->cnt[gid[i]] += ds__vec_valid(v, i);
+        for (int j = 0; j < nsel; j++)
+            s->cnt[gid[j]] += ds__vec_valid(v, ROW(j));
         return DS_OK;
     case DS_AGG_COUNT_DISTINCT:
-        for (int i = 0; i < n; i++) {
+        for (int j = 0; j < nsel; j++) {
+            int i = ROW(j);
             if (!ds__vec_valid(v, i))
                 continue;
             ds_value x = ds__vec_get(v, i);
             if (type == DS_DOUBLE && x.u.d == 0)
                 x.u.d = 0;
             int added;
-            if (dset_insert(t, &s->set, type, gid[i], value_hash(type, v, i),
-                            &x, &added))
+            if (ds__dset_insert(t, &s->set, type, gid[j],
+                                ds__value_hash(type, v, i), &x, &added))
                 return DS_NOMEM;
-            s->cnt[gid[i]] += added;
+            s->cnt[gid[j]] += added;
         }
         return DS_OK;
     case DS_AGG_SUM:
     case DS_AGG_AVG:
-        if (type == DS_DOUBLE || sp->fn == DS_AGG_AVG) {
-            for (int i = 0; i < n; i++) {
+        if (type == DS_DOUBLE) {
+            for (int j = 0; j < nsel; j++) {
+                int i = ROW(j);
                 if (!ds__vec_valid(v, i))
                     continue;
-                double x = type == DS_DOUBLE ? v->v.f64[i]
-                                             : (double)v->v.i64[i];
-                s->dsum[gid[i]] += x;
-                s->cnt[gid[i]]++;
+                s->dsum[gid[j]] += v->v.f64[i];
+                s->cnt[gid[j]]++;
             }
         } else {
-            for (int i = 0; i < n; i++) {
+            /* BIGINT: an exact integer sum (AVG divides it at the end) */
+            for (int j = 0; j < nsel; j++) {
+                int i = ROW(j);
                 if (!ds__vec_valid(v, i))
                     continue;
-                int32_t g = gid[i];
+                int32_t g = gid[j];
                 if (__builtin_add_overflow(s->isum[g], v->v.i64[i],
                                            &s->isum[g]))
-                    return overflow(ctx->errmsg, sizeof ctx->errmsg, sp);
+                    return ds__agg_overflow(errmsg, errlen, sp);
                 s->cnt[g]++;
             }
         }
@@ -572,10 +509,11 @@ static int update_one(ds_aggtab *t, int a, ds_eval_ctx *ctx,
     case DS_AGG_MIN:
     case DS_AGG_MAX: {
         int sign = sp->fn == DS_AGG_MIN ? -1 : 1;
-        for (int i = 0; i < n; i++) {
+        for (int j = 0; j < nsel; j++) {
+            int i = ROW(j);
             if (!ds__vec_valid(v, i))
                 continue;
-            int32_t g = gid[i];
+            int32_t g = gid[j];
             int first = s->cnt[g]++ == 0;
             switch (type) {
             case DS_DOUBLE: {
@@ -587,7 +525,7 @@ static int update_one(ds_aggtab *t, int a, ds_eval_ctx *ctx,
             case DS_TEXT: {
                 ds_str x = v->v.str[i];
                 if (first || ds__str_cmp(x, s->str[g]) * sign > 0)
-                    if (set_text(&s->str[g], x))
+                    if (ds__agg_set_text(&s->str[g], x))
                         return DS_NOMEM;
                 break;
             }
@@ -611,223 +549,40 @@ static int update_one(ds_aggtab *t, int a, ds_eval_ctx *ctx,
     }
 }
 
-int ds__aggtab_update(ds_aggtab *t, ds_eval_ctx *ctx, const ds_chunk *in) {
+int ds__aggtab_add(ds_aggtab *t, const ds_agginput *ai, const uint16_t *sel,
+                   int nsel, char *errmsg, size_t errlen) {
+    if (!sel)
+        nsel = ai->n;
+    if (nsel == 0)
+        return DS_OK;
+    static _Thread_local int32_t gid[DS_CHUNK_ROWS];
+    if (t->def->nkeys == 0) {
+        if (ds__aggtab_ensure_global(t))
+            return DS_NOMEM;
+        memset(gid, 0, sizeof(int32_t) * (size_t)nsel);
+    } else {
+        for (int j = 0; j < nsel; j++) {
+            int i = ROW(j);
+            int64_t g = ds__aggtab_group(t, ai->hash[i], ai->keys, i);
+            if (g < 0)
+                return DS_NOMEM;
+            gid[j] = (int32_t)g;
+        }
+    }
+    for (int a = 0; a < t->def->naggs; a++) {
+        int rc = update_one(t, a, ai, sel, nsel, gid, errmsg, errlen);
+        if (rc)
+            return rc;
+    }
+    return DS_OK;
+}
+
+int ds__aggtab_update(ds_aggtab *t, ds_eval_ctx *ctx, const ds_chunk *in,
+                      ds_agginput *ai) {
     if (in->n == 0)
         return DS_OK;
-    const ds_vec *kv[64];
-    static _Thread_local uint64_t h[DS_CHUNK_ROWS];
-    static _Thread_local int32_t gid[DS_CHUNK_ROWS];
-    if (t->def->nkeys > 64) {
-        snprintf(ctx->errmsg, sizeof ctx->errmsg, "too many GROUP BY keys");
-        return DS_ERROR;
-    }
-    for (int k = 0; k < t->def->nkeys; k++) {
-        int rc = ds__expr_eval(t->def->keys[k], ctx, in, &kv[k]);
-        if (rc)
-            return rc;
-    }
-    hash_keys(t, kv, in->n, h);
-    int rc = find_groups(t, kv, in->n, h, gid);
+    int rc = ds__agg_eval(t->def, ctx, in, ai);
     if (rc)
         return rc;
-    for (int a = 0; a < t->def->naggs; a++) {
-        rc = update_one(t, a, ctx, in, gid);
-        if (rc)
-            return rc;
-    }
-    return DS_OK;
-}
-
-/* -------------------------------------------------------------- merging */
-
-/* A one-row vector set that views group g of src's keys, for probing. */
-static int64_t find_or_add_like(ds_aggtab *dst, const ds_aggtab *src,
-                                int64_t g) {
-    int nk = src->def->nkeys;
-    ds_vec *kv = NULL;
-    const ds_vec *kvp[64];
-    ds_vec local[8];
-    if (nk > 8) {
-        kv = ds_malloc(sizeof(ds_vec) * (size_t)nk);
-        if (!kv)
-            return -1;
-    }
-    ds_vec *vs = kv ? kv : local;
-    int64_t ival[64];
-    double dval[64];
-    ds_str sval[64];
-    uint8_t bval[64];
-    for (int k = 0; k < nk; k++) {
-        const keycol *kc = &src->keys[k];
-        ds_vec *v = &vs[k];
-        v->type = kc->type;
-        v->valid[0] = kc->null[g] ? 0 : 1;
-        switch (kc->type) {
-        case DS_DOUBLE:
-            dval[k] = ((double *)kc->data)[g];
-            v->v.f64 = &dval[k];
-            break;
-        case DS_TEXT:
-            sval[k] = ((ds_str *)kc->data)[g];
-            v->v.str = &sval[k];
-            break;
-        case DS_BOOLEAN:
-            bval[k] = ((uint8_t *)kc->data)[g];
-            v->v.b = &bval[k];
-            break;
-        default:
-            ival[k] = ((int64_t *)kc->data)[g];
-            v->v.i64 = &ival[k];
-        }
-        kvp[k] = v;
-    }
-    uint64_t h = src->hashes[g];
-    int64_t found = -1;
-    if (nk == 0) {
-        found = ds__aggtab_ensure_global(dst) ? -1 : 0;
-    } else {
-        if (dst->slots) {
-            uint64_t slot = h & dst->mask;
-            for (;;) {
-                int32_t c = dst->slots[slot];
-                if (c < 0)
-                    break;
-                if (dst->hashes[c] == h && keys_equal(dst, c, kvp, 0)) {
-                    found = c;
-                    break;
-                }
-                slot = (slot + 1) & dst->mask;
-            }
-        }
-        if (found < 0)
-            found = add_group(dst, h, kvp, 0);
-    }
-    ds_free(kv);
-    return found;
-}
-
-int ds__aggtab_merge(ds_aggtab *dst, const ds_aggtab *src, char *errmsg,
-                     size_t errlen) {
-    if (src->ngroups == 0)
-        return DS_OK;
-    int32_t *map = ds_malloc(sizeof(int32_t) * (size_t)src->ngroups);
-    if (!map)
-        return DS_NOMEM;
-    int rc = DS_OK;
-    for (int64_t g = 0; g < src->ngroups; g++) {
-        int64_t d = find_or_add_like(dst, src, g);
-        if (d < 0) {
-            rc = DS_NOMEM;
-            goto done;
-        }
-        map[g] = (int32_t)d;
-    }
-    for (int a = 0; a < src->def->naggs; a++) {
-        const ds_aggspec *sp = &src->def->aggs[a];
-        const aggstate *s = &src->st[a];
-        aggstate *d = &dst->st[a];
-        int type = sp->arg_type;
-        if (sp->fn == DS_AGG_COUNT_DISTINCT) {
-            for (uint64_t i = 0; s->set.slots && i <= s->set.mask; i++) {
-                const dentry *e = &s->set.slots[i];
-                if (e->gid < 0)
-                    continue;
-                uint64_t vh = e->hash ^ ds__hash_u64((uint64_t)e->gid + 1);
-                int added;
-                rc = dset_insert(dst, &d->set, type, map[e->gid], vh, &e->v,
-                                 &added);
-                if (rc)
-                    goto done;
-                d->cnt[map[e->gid]] += added;
-            }
-            continue;
-        }
-        for (int64_t g = 0; g < src->ngroups; g++) {
-            int32_t m = map[g];
-            if (sp->fn == DS_AGG_COUNT_STAR || sp->fn == DS_AGG_COUNT) {
-                d->cnt[m] += s->cnt[g];
-            } else if (sp->fn == DS_AGG_SUM || sp->fn == DS_AGG_AVG) {
-                if (s->cnt[g] == 0)
-                    continue;
-                if (d->dsum) {
-                    d->dsum[m] += s->dsum[g];
-                } else if (__builtin_add_overflow(d->isum[m], s->isum[g],
-                                                  &d->isum[m])) {
-                    rc = overflow(errmsg, errlen, sp);
-                    goto done;
-                }
-                d->cnt[m] += s->cnt[g];
-            } else if (s->cnt[g]) { /* MIN, MAX */
-                int sign = sp->fn == DS_AGG_MIN ? -1 : 1;
-                int first = d->cnt[m] == 0;
-                d->cnt[m] += s->cnt[g];
-                if (type == DS_DOUBLE) {
-                    if (first || (sign < 0 ? s->dsum[g] < d->dsum[m]
-                                           : s->dsum[g] > d->dsum[m]))
-                        d->dsum[m] = s->dsum[g];
-                } else if (type == DS_TEXT) {
-                    if (first || ds__str_cmp(s->str[g], d->str[m]) * sign > 0)
-                        if ((rc = set_text(&d->str[m], s->str[g])))
-                            goto done;
-                } else if (first || (sign < 0 ? s->isum[g] < d->isum[m]
-                                              : s->isum[g] > d->isum[m])) {
-                    d->isum[m] = s->isum[g];
-                }
-            }
-        }
-    }
-done:
-    ds_free(map);
-    return rc;
-}
-
-/* ------------------------------------------------------------- output */
-
-int ds__aggtab_output(const ds_aggtab *t, int64_t from, int count,
-                      ds_chunk *out) {
-    int nk = t->def->nkeys;
-    for (int k = 0; k < nk; k++) {
-        const keycol *kc = &t->keys[k];
-        ds_vec *v = &out->cols[k];
-        size_t w = ds__type_width(kc->type);
-        memcpy(v->v.raw, (const char *)kc->data + (size_t)from * w,
-               w * (size_t)count);
-        for (int i = 0; i < count; i++)
-            ds__vec_put_valid(v, i, !kc->null[from + i]);
-    }
-    for (int a = 0; a < t->def->naggs; a++) {
-        const ds_aggspec *sp = &t->def->aggs[a];
-        const aggstate *s = &t->st[a];
-        ds_vec *v = &out->cols[nk + a];
-        for (int i = 0; i < count; i++) {
-            int64_t g = from + i;
-            switch (sp->fn) {
-            case DS_AGG_COUNT_STAR:
-            case DS_AGG_COUNT:
-            case DS_AGG_COUNT_DISTINCT:
-                v->v.i64[i] = s->cnt[g];
-                ds__vec_set_valid(v, i);
-                break;
-            case DS_AGG_AVG:
-                ds__vec_put_valid(v, i, s->cnt[g] > 0);
-                if (s->cnt[g])
-                    v->v.f64[i] = s->dsum[g] / (double)s->cnt[g];
-                break;
-            default: /* SUM, MIN, MAX */
-                ds__vec_put_valid(v, i, s->cnt[g] > 0);
-                if (!s->cnt[g])
-                    break;
-                if (sp->result_type == DS_DOUBLE)
-                    v->v.f64[i] = s->dsum[g];
-                else if (sp->result_type == DS_TEXT)
-                    v->v.str[i] = s->str[g];
-                else if (sp->result_type == DS_BOOLEAN)
-                    v->v.b[i] = (uint8_t)s->isum[g];
-                else
-                    v->v.i64[i] = s->isum[g];
-            }
-        }
-    }
-    out->n = count;
-    return DS_OK;
+    return ds__aggtab_add(t, ai, NULL, 0, ctx->errmsg, sizeof ctx->errmsg);
 }

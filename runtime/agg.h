@@ -16,6 +16,10 @@
 
 #include "expr.h"
 
+/* Files: agg.c (definitions, the group table, adding rows), agg_merge.c
+   (combining tables, output), agg_state.h (the table's layout, shared with
+   the sliding-window state of slide.c). */
+
 typedef enum ds_aggfn {
     DS_AGG_COUNT_STAR,
     DS_AGG_COUNT,
@@ -64,13 +68,41 @@ int64_t ds__aggtab_groups(const ds_aggtab *t);
 /* Bytes held by the table, for state metrics. */
 size_t ds__aggtab_bytes(const ds_aggtab *t);
 
+/* Most keys and aggregates one aggregation may have. */
+#define DS_AGG_MAX_KEYS 32
+#define DS_AGG_MAX_AGGS 64
+
 /*
-** Adds the rows of chunk in to the table: evaluates the key and argument
-** expressions (ctx gives the time values and the text arena) and updates
-** each group's state. Returns DS_OK, DS_ERROR (ctx->errmsg: overflow in
-** SUM or in an expression) or DS_NOMEM.
+** The inputs of an aggregation evaluated once over one chunk: key and
+** argument vectors (borrowed from the expressions or the chunk) and each
+** row's key hash. Large (hashes for a whole chunk): keep one per operator.
 */
-int ds__aggtab_update(ds_aggtab *t, ds_eval_ctx *ctx, const ds_chunk *in);
+typedef struct ds_agginput {
+    int n;
+    const ds_vec *keys[DS_AGG_MAX_KEYS];
+    const ds_vec *args[DS_AGG_MAX_AGGS]; /* NULL for COUNT(*) */
+    uint64_t hash[DS_CHUNK_ROWS];
+} ds_agginput;
+
+/* Evaluates def's key and argument expressions over in. DS_OK, DS_ERROR
+   (ctx->errmsg) or DS_NOMEM. */
+int ds__agg_eval(const ds_aggdef *def, ds_eval_ctx *ctx, const ds_chunk *in,
+                 ds_agginput *ai);
+
+/*
+** Adds rows of evaluated input to the table: the nsel rows listed in sel,
+** or every row when sel is NULL. Returns DS_OK, DS_ERROR (errmsg: overflow
+** in SUM) or DS_NOMEM.
+*/
+int ds__aggtab_add(ds_aggtab *t, const ds_agginput *ai, const uint16_t *sel,
+                   int nsel, char *errmsg, size_t errlen);
+
+/*
+** Adds the rows of chunk in to the table: ds__agg_eval, then
+** ds__aggtab_add of every row. ai is scratch space.
+*/
+int ds__aggtab_update(ds_aggtab *t, ds_eval_ctx *ctx, const ds_chunk *in,
+                      ds_agginput *ai);
 
 /*
 ** Combines every group of src into dst (same def): counts and sums add,

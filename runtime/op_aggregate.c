@@ -13,6 +13,7 @@ typedef struct agg_op {
     ds_op base;
     ds_aggdef def;  /* owned */
     ds_aggtab *tab; /* owned */
+    ds_agginput *in; /* owned scratch */
     ds_chunk *out;  /* owned */
 } agg_op;
 
@@ -24,11 +25,13 @@ static int agg_open(ds_op *op, ds_opctx *ex) {
         return rc;
     a->tab = ds__aggtab_new(&a->def);
     a->out = ds__chunk_new(op->ncols, op->types);
-    return a->tab && a->out ? DS_OK : DS_NOMEM;
+    a->in = ds_malloc(sizeof *a->in);
+    return a->tab && a->out && a->in ? DS_OK : DS_NOMEM;
 }
 
 static int agg_push(ds_op *op, ds_opctx *ex, const ds_chunk *in) {
-    return ds__aggtab_update(((agg_op *)op)->tab, &ex->eval, in);
+    agg_op *a = (agg_op *)op;
+    return ds__aggtab_update(a->tab, &ex->eval, in, a->in);
 }
 
 /* Pushes every group of tab downstream, then ends the emission. Shared
@@ -59,6 +62,7 @@ static int agg_advance(ds_op *op, ds_opctx *ex, int64_t time) {
 static void agg_close(ds_op *op) {
     agg_op *a = (agg_op *)op;
     ds__aggtab_free(a->tab);
+    ds_free(a->in);
     ds__aggdef_fini(&a->def);
     ds__chunk_free(a->out);
     ds__op_fini(op);

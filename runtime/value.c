@@ -319,21 +319,15 @@ int64_t ds__double_to_int64(double d) {
 }
 
 int64_t ds__text_to_int64(const char *s, size_t n) {
-    size_t i = 0;
-    skip_blanks(s, n, &i);
-    int is_real;
-    size_t len = number_prefix(s, n, i, &is_real);
-    if (len == 0)
-        return 0;
-    if (is_real)
-        return ds__double_to_int64(to_double(s + i, len));
-    size_t k = i;
+    /* as SQLite 3.40: the integer prefix only ('1e3' is 1, '3.9' is 3) */
+    size_t k = 0;
+    skip_blanks(s, n, &k);
     int neg = 0;
-    if (s[k] == '-' || s[k] == '+')
+    if (k < n && (s[k] == '-' || s[k] == '+'))
         neg = s[k++] == '-';
     uint64_t v = 0;
     int over = 0;
-    for (; k < i + len; k++) {
+    for (; k < n && s[k] >= '0' && s[k] <= '9'; k++) {
         unsigned dgt = (unsigned)(s[k] - '0');
         if (v > (UINT64_MAX - dgt) / 10) {
             over = 1;

@@ -63,10 +63,10 @@ int ds__parse_double(const char *s, size_t n, double *out);
 int ds__parse_bool(const char *s, size_t n, int *out);
 
 /*
-** Lenient conversions of CAST(text AS ...), as SQLite does: the longest
-** numeric prefix after leading blanks, 0 when there is none. An integer
-** prefix that overflows saturates. A text whose prefix is a real number
-** gives that number truncated toward zero for BIGINT.
+** Lenient conversions of CAST(text AS ...), as SQLite 3.40 does: after
+** leading blanks, the longest integer prefix for BIGINT (saturating on
+** overflow; '1e3' is 1) and the longest real prefix for DOUBLE; 0 when
+** there is none.
 */
 int64_t ds__text_to_int64(const char *s, size_t n);
 double ds__text_to_double(const char *s, size_t n);

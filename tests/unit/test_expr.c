@@ -996,7 +996,7 @@ Test(expr, cast_double_to_text_fuzz_matches_sqlite, .disabled = true) {
     }
 }
 
-Test(expr, cast_text_with_a_real_prefix_to_bigint, .disabled = true) {
+Test(expr, cast_text_with_a_real_prefix_to_bigint) {
     /* SQLite 3.40 reads only the integer prefix: CAST('1e3' AS INTEGER)
        is 1, CAST('3.9999999999999999999' AS INTEGER) is 3; value.c's
        ds__text_to_int64 converts the real prefix and gives 1000 and 4.
