@@ -93,7 +93,7 @@ int ds__agg_set_text(ds_str *dst, ds_str src);
 int ds__agg_overflow(char *errmsg, size_t errlen, const ds_aggspec *sp);
 /* One-row vectors viewing group g's keys, for probing another table. */
 void ds__aggtab_key_view(const ds_aggtab *t, int64_t g, ds_vec *vs,
-                         const ds_vec *const *kvp, int64_t *ival, double *dval,
+                         const ds_vec **kvp, int64_t *ival, double *dval,
                          ds_str *sval, uint8_t *bval);
 
 #endif
