@@ -86,7 +86,7 @@ int ds_open(ds_engine **pe, const ds_config *cfg) {
     e->clock = e->cfg.clock;
     e->idle_timeout_us = 5000000;
     if (e->cfg.start_time_us >= 0) {
-        e->time = e->cfg.start_time_us;
+        e->time = e->origin = e->cfg.start_time_us;
         e->time_set = 1;
     }
     strcpy(e->errmsg, "not an error");

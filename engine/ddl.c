@@ -86,9 +86,14 @@ static int drop(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
     }
     if (s->producer && !s->producer->ended)
         ds__query_end(s->producer, 0, DS_OK, "stopped");
-    for (int k = 0; k < e->nqueries; k++)
+    for (int k = 0; k < e->nqueries; k++) {
         if (e->queries[k]->out_stream == s)
             e->queries[k]->out_stream = NULL;
+        if (e->queries[k]->late_stream == s) {
+            e->queries[k]->late_stream = NULL;
+            e->queries[k]->ex.late = NULL;
+        }
+    }
     for (int k = 0; k < e->nstreams; k++) {
         if (e->streams[k] == s) {
             memmove(&e->streams[k], &e->streams[k + 1],
@@ -411,7 +416,8 @@ static const ds_schema *env_find(void *user, const char *name,
 }
 
 static int explain(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
-    ds_plan_env env = {env_find, e, e->batch_interval_us};
+    ds_plan_env env;
+    ds__engine_plan_env(e, &env);
     ds_plan *plan = NULL;
     ds_parse_error err;
     int rc = ds__plan_select(&env, sql, st->select, &plan, &err);
@@ -507,4 +513,5 @@ void ds__engine_plan_env(ds_engine *e, ds_plan_env *env) {
     env->find_stream = env_find;
     env->user = e;
     env->batch_interval_us = e->batch_interval_us;
+    env->idle_timeout_us = e->idle_timeout_us;
 }

@@ -53,6 +53,7 @@ struct ds_query {
     ds_result_fn cb;
     void *user;
     ds_stream *out_stream; /* derived stream fed (target STREAM) */
+    ds_stream *late_stream; /* LATE INTO stream fed with late rows */
     int opened;            /* pipeline opened */
     int ended;
     int status; /* DS_OK or the error that ended it */
@@ -83,6 +84,7 @@ struct ds_engine {
     /* run state */
     int64_t batch_no; /* batches run so far */
     int64_t time;     /* end of the last batch, us */
+    int64_t origin;   /* the time before the first batch */
     int time_set;     /* time holds the start time */
     int running;      /* the scheduler thread runs */
     pthread_t thread;

@@ -44,6 +44,52 @@ static int deliver(void *user, const ds_emit *emit, const ds_batch *rows,
     return DS_OK;
 }
 
+/* LATE INTO: the stream the query's late rows go to, created with the
+   window's input columns when it does not exist. */
+static int late_stream(ds_engine *e, const char *sql,
+                       const ds_ast_select *sel, struct ds_query *q) {
+    const ds_schema *ls = &q->plan->late;
+    const char *name = q->plan->window.late_into;
+    int off = sel->window->late_into.off;
+    ds_stream *s = ds__engine_find_stream(e, name);
+    if (s) {
+        int same = s->schema.ncols == ls->ncols;
+        for (int k = 0; same && k < ls->ncols; k++)
+            same = s->schema.cols[k].type == ls->cols[k].type;
+        if (!same)
+            return ds__engine_sql_errorf(e, sql, off, "LATE INTO %s: the "
+                                         "stream's columns differ from the "
+                                         "window's input", name);
+        if (s->source || (s->producer && !s->producer->ended))
+            return ds__engine_sql_errorf(e, sql, off, "LATE INTO %s: the "
+                                         "stream is already fed by %s", name,
+                                         s->source ? "a source" : "a query");
+    } else {
+        const char **names = ds_malloc(sizeof(char *) * (size_t)(ls->ncols + 1));
+        int *types = ds_malloc(sizeof(int) * (size_t)(ls->ncols + 1));
+        if (names && types) {
+            for (int k = 0; k < ls->ncols; k++) {
+                names[k] = ls->cols[k].name;
+                types[k] = ls->cols[k].type;
+            }
+            char def[256];
+            snprintf(def, sizeof def, "LATE INTO %s (query %d)", name, q->id);
+            s = ds__stream_new(name, ls->ncols, names, types, def, strlen(def));
+        }
+        ds_free(names);
+        ds_free(types);
+        if (!s || ds__engine_add_stream(e, s))
+            return ds__engine_error(e, DS_NOMEM, -1, "out of memory");
+        s->kind = DS_SRC_NONE;
+    }
+    s->producer = q;
+    s->finished = 0;
+    s->level = q->input->level + 1;
+    q->late_stream = s;
+    q->ex.late = s->batch;
+    return DS_OK;
+}
+
 int ds__query_create(ds_engine *e, const char *sql, const ds_ast_stmt *st,
                      const ds_ast_select *sel, ds_target target,
                      ds_result_fn cb, void *user, ds_stream *out_stream,
@@ -86,6 +132,13 @@ int ds__query_create(ds_engine *e, const char *sql, const ds_ast_stmt *st,
     ds__exec_init(&q->ex);
     q->ex.deliver = deliver;
     q->ex.deliver_user = q;
+    if (plan->window.late_into) {
+        int rc2 = late_stream(e, sql, sel, q);
+        if (rc2) {
+            ds__query_free(q);
+            return rc2;
+        }
+    }
     e->queries[e->nqueries++] = q;
     e->terminated = 0;
     *pq = q;
@@ -107,6 +160,8 @@ void ds__query_end(struct ds_query *q, int flush, int status, const char *msg) {
     snprintf(q->errmsg, sizeof q->errmsg, "%s", msg ? msg : "");
     if (q->out_stream)
         q->out_stream->finished = 1;
+    if (q->late_stream)
+        q->late_stream->finished = 1;
     pthread_cond_broadcast(&q->e->cv);
 }
 

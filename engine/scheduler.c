@@ -42,6 +42,7 @@ static void init_time(ds_engine *e, int virtual_clock) {
         int64_t t = now_us();
         e->time = t - t % e->batch_interval_us;
     }
+    e->origin = e->time;
     e->time_set = 1;
 }
 
@@ -76,6 +77,7 @@ static int run_query(ds_engine *e, struct ds_query *q, int64_t batch_time) {
     int64_t t0 = mono_us();
     int rc = DS_OK;
     if (!q->opened) {
+        q->ex.origin = e->origin;
         rc = ds__pipeline_open(&q->plan->pipeline, &q->ex);
         q->opened = 1;
     }

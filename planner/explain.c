@@ -25,6 +25,47 @@ static void exprs(ds_strbuf *sb, int n, ds_expr *const *xs,
     ds__strbuf_putc(sb, ']');
 }
 
+static void duration(ds_strbuf *sb, int64_t us) {
+    if (us % 1000000 == 0)
+        ds__strbuf_printf(sb, "%llds", (long long)(us / 1000000));
+    else if (us % 1000 == 0)
+        ds__strbuf_printf(sb, "%lldms", (long long)(us / 1000));
+    else
+        ds__strbuf_printf(sb, "%lldus", (long long)us);
+}
+
+/* "TUMBLING size=5s on=ts watermark=3s" */
+static void window(const ds_plan *plan, const char *const *in, ds_strbuf *sb) {
+    const ds_plan_window *w = &plan->window;
+    static const char *names[] = {"per batch", "TUMBLING", "SLIDING",
+                                  "SESSION",   "COUNT",    "UNBOUNDED"};
+    ds__strbuf_puts(sb, names[w->kind]);
+    if (w->kind == DS_WIN_COUNT) {
+        ds__strbuf_printf(sb, " size=%lld slide=%lld", (long long)w->size,
+                          (long long)w->slide);
+    } else if (w->kind == DS_WIN_TUMBLING || w->kind == DS_WIN_SLIDING ||
+               w->kind == DS_WIN_SESSION) {
+        ds__strbuf_puts(sb, w->kind == DS_WIN_SESSION ? " gap=" : " size=");
+        duration(sb, w->size);
+        if (w->kind == DS_WIN_SLIDING) {
+            ds__strbuf_puts(sb, " slide=");
+            duration(sb, w->slide);
+        }
+    }
+    if (w->kind == DS_WIN_NONE)
+        return;
+    if (w->time_col >= 0) {
+        ds__strbuf_printf(sb, " on=%s watermark=", in[w->time_col]);
+        duration(sb, w->watermark);
+    } else {
+        ds__strbuf_puts(sb, " processing-time");
+    }
+    if (w->late_into)
+        ds__strbuf_printf(sb, " late-into=%s", w->late_into);
+    if (w->emit == DS_EMIT_CHANGES)
+        ds__strbuf_puts(sb, " emit=changes");
+}
+
 static void node(const ds_plan *plan, const ds_lnode *n, ds_strbuf *sb) {
     const char *const *in = n->input ? n->input->names : NULL;
     ds__strbuf_puts(sb, kind_name(n->kind));
@@ -53,12 +94,13 @@ static void node(const ds_plan *plan, const ds_lnode *n, ds_strbuf *sb) {
         ds__expr_explain(n->pred, in, sb);
         break;
     case DS_L_WINDOW:
+        ds__strbuf_putc(sb, ' ');
+        window(plan, in, sb);
         break;
     case DS_L_AGGREGATE: {
         const ds_aggdef *d = &n->agg;
-        ds__strbuf_printf(sb, " %s", plan->window.kind == DS_WIN_NONE
-                                         ? "per batch"
-                                         : "per window");
+        ds__strbuf_putc(sb, ' ');
+        window(plan, in, sb);
         if (n->label)
             ds__strbuf_printf(sb, " (%s)", n->label);
         ds__strbuf_puts(sb, " keys=");

@@ -180,9 +180,21 @@ static int plan_window(ds_planner *pl, const ds_ast_select *sel,
     }
     w->kind = aw->kind;
     w->size = aw->size;
-    w->slide = aw->slide;
-    w->watermark = aw->watermark;
+    w->slide = aw->slide ? aw->slide : aw->size;
+    w->watermark = aw->watermark > 0 ? aw->watermark : 0;
     w->event_time = aw->on.s != NULL;
+    w->time_col = -1;
+    if (aw->kind == DS_WIN_COUNT) {
+        if (aw->size <= 0 || w->slide <= 0)
+            return ds__plan_error(pl, aw->size_off, "COUNT window SIZE and "
+                                  "SLIDE must be positive row counts");
+        if (w->slide > w->size)
+            return ds__plan_error(pl, aw->slide_off, "window SLIDE must not "
+                                  "be larger than SIZE");
+        if (sel->emit == DS_EMIT_CHANGES)
+            return ds__plan_error(pl, sel->emit_off, "EMIT CHANGES does not "
+                                  "apply to COUNT windows");
+    }
     if (aw->on.s) {
         int found = -1;
         for (int k = 0; k < scope->n; k++)
@@ -198,20 +210,36 @@ static int plan_window(ds_planner *pl, const ds_ast_select *sel,
         if (aw->kind == DS_WIN_COUNT || aw->kind == DS_WIN_UNBOUNDED)
             return ds__plan_error(pl, aw->on.off, "ON applies to TUMBLING, "
                                   "SLIDING and SESSION windows only");
+        w->time_col = found;
     } else if (aw->watermark >= 0 || aw->late_into.s) {
         return ds__plan_error(pl, aw->watermark >= 0 ? aw->watermark_off
                                                      : aw->late_into.off,
                               "WATERMARK and LATE INTO need an event-time "
                               "column (ON col)");
     }
+    if (aw->late_into.s) {
+        w->late_into = ds__plan_strdup(pl, aw->late_into.s);
+        ds_schema *ls = &pl->plan->late;
+        ls->ncols = scope->n;
+        ls->cols = ds__arena_alloc(&pl->plan->arena,
+                                   sizeof(ds_column) * (size_t)(scope->n + 1));
+        if (!w->late_into || !ls->cols)
+            return DS_NOMEM;
+        for (int k = 0; k < scope->n; k++) {
+            ls->cols[k].name = (char *)scope->cols[k].name;
+            ls->cols[k].type = scope->cols[k].type;
+        }
+    }
     int64_t bi = pl->env->batch_interval_us;
     if (!aw->on.s && bi > 0 &&
-        (aw->kind == DS_WIN_TUMBLING || aw->kind == DS_WIN_SLIDING)) {
+        (aw->kind == DS_WIN_TUMBLING || aw->kind == DS_WIN_SLIDING ||
+         aw->kind == DS_WIN_SESSION)) {
+        const char *what = aw->kind == DS_WIN_SESSION ? "GAP" : "SIZE";
         if (aw->size % bi)
-            return ds__plan_error(pl, aw->size_off, "window SIZE must be a "
+            return ds__plan_error(pl, aw->size_off, "window %s must be a "
                                   "multiple of the batch interval (%lld ms) "
                                   "in processing time",
-                                  (long long)(bi / 1000));
+                                  what, (long long)(bi / 1000));
         if (aw->kind == DS_WIN_SLIDING && aw->slide % bi)
             return ds__plan_error(pl, aw->slide_off, "window SLIDE must be a "
                                   "multiple of the batch interval (%lld ms) "
@@ -221,10 +249,7 @@ static int plan_window(ds_planner *pl, const ds_ast_select *sel,
     if (aw->kind == DS_WIN_SLIDING && aw->slide > aw->size)
         return ds__plan_error(pl, aw->slide_off, "window SLIDE must not be "
                               "larger than SIZE");
-    static const char *names[] = {"", "TUMBLING", "SLIDING", "SESSION",
-                                  "COUNT", "UNBOUNDED"};
-    return ds__plan_error(pl, aw->off, "not supported yet: WINDOW %s",
-                          names[aw->kind]);
+    return DS_OK;
 }
 
 /* ------------------------------------------------------- select list */
@@ -451,8 +476,28 @@ int ds__plan_logical(ds_planner *pl, const ds_ast_select *sel,
         goto fail;
     }
 
+    if (!aggregate && !sel->distinct &&
+        pl->plan->window.kind != DS_WIN_NONE) {
+        if (pl->plan->window.kind == DS_WIN_SESSION ||
+            pl->plan->window.kind == DS_WIN_COUNT) {
+            rc = ds__plan_error(pl, sel->window->off, "SESSION and COUNT "
+                                "windows need aggregates (they are per "
+                                "GROUP BY key)");
+            goto fail;
+        }
+        ds_lnode *wn = ds__lnode_new(pl, DS_L_WINDOW, root);
+        root = wn;
+        if (!wn) {
+            rc = DS_NOMEM;
+            goto fail;
+        }
+        rc = scope_schema(pl, wn, &scope);
+        if (rc)
+            goto fail;
+    }
     ds_binder b = {.pl = pl, .scope = &scope, .clause = "the select list"};
-    b.has_window = pl->plan->window.kind != DS_WIN_NONE;
+    b.has_window = pl->plan->window.kind != DS_WIN_NONE &&
+                   pl->plan->window.kind != DS_WIN_COUNT;
     if (aggregate || sel->distinct) {
         /* the keys, over the input columns */
         int ng = sel->distinct ? nitems : sel->group_by ? sel->group_by->n : 0;

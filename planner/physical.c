@@ -7,6 +7,8 @@
 */
 #include "logical.h"
 
+#include "../runtime/window.h"
+
 static int add(ds_plan *plan, ds_op *op, const ds_lnode *n) {
     if (!op)
         return DS_NOMEM;
@@ -14,7 +16,35 @@ static int add(ds_plan *plan, ds_op *op, const ds_lnode *n) {
     return ds__pipeline_add(&plan->pipeline, op);
 }
 
+/* The operator of an aggregate: per batch, or the window's. */
+static ds_op *aggregate_op(const ds_plan_window *w, const ds_winspec *spec,
+                           ds_aggdef *def) {
+    switch (w->kind) {
+    case DS_WIN_TUMBLING:
+    case DS_WIN_SLIDING:
+        return ds__op_window_new(spec, def);
+    case DS_WIN_SESSION:
+        return ds__op_session_new(spec, def);
+    case DS_WIN_COUNT:
+        return ds__op_count_window_new(spec, def);
+    case DS_WIN_UNBOUNDED:
+        return ds__op_unbounded_new(spec, def);
+    default:
+        return ds__op_aggregate_new(def);
+    }
+}
+
 int ds__plan_physical(ds_planner *pl, ds_lnode *root) {
+    const ds_plan_window *w = &pl->plan->window;
+    static const ds_wkind kinds[] = {
+        [DS_WIN_TUMBLING] = DS_WK_TUMBLING, [DS_WIN_SLIDING] = DS_WK_SLIDING,
+        [DS_WIN_SESSION] = DS_WK_SESSION,   [DS_WIN_COUNT] = DS_WK_COUNT,
+        [DS_WIN_UNBOUNDED] = DS_WK_UNBOUNDED};
+    ds_winspec spec = {kinds[w->kind], w->size,
+                       w->slide ? w->slide : w->size, w->time_col,
+                       w->watermark, w->event_time ? pl->env->idle_timeout_us
+                                                   : 0,
+                       w->emit == DS_EMIT_CHANGES};
     ds_lnode *chain[64];
     int n = 0;
     for (ds_lnode *x = root; x && n < 64; x = x->input)
@@ -41,10 +71,12 @@ int ds__plan_physical(ds_planner *pl, ds_lnode *root) {
             x->pred = NULL;
             break;
         case DS_L_WINDOW:
-            rc = ds__plan_error(pl, 0, "not supported yet: windows");
+            rc = add(plan, ds__op_window_rows_new(&spec, x->ncols, x->types),
+                     x);
+            emitter = 1;
             break;
         case DS_L_AGGREGATE:
-            rc = add(plan, ds__op_aggregate_new(&x->agg), x);
+            rc = add(plan, aggregate_op(&plan->window, &spec, &x->agg), x);
             emitter = 1;
             break;
         case DS_L_PROJECT:

@@ -42,6 +42,8 @@ typedef struct ds_plan_env {
                                     const char **canonical);
     void *user;
     int64_t batch_interval_us;
+    int64_t idle_timeout_us; /* event time: idle input advances the
+                                watermark after this (0: never) */
 } ds_plan_env;
 
 /* Window facts the engine needs (and EXPLAIN prints). */
@@ -49,8 +51,10 @@ typedef struct ds_plan_window {
     ds_window_kind kind;
     int64_t size, slide; /* microseconds, or rows for COUNT */
     int event_time;      /* ON col given */
-    int64_t watermark;
+    int time_col;        /* its column in the window's input, or -1 */
+    int64_t watermark;   /* delay; 0 when not given */
     ds_emit_mode emit;
+    const char *late_into; /* LATE INTO stream (arena), or NULL */
 } ds_plan_window;
 
 typedef struct ds_plan {
@@ -58,6 +62,7 @@ typedef struct ds_plan {
     const char *stream;      /* the input stream, canonical name (arena) */
     ds_schema out;           /* visible output columns (arena) */
     ds_plan_window window;
+    ds_schema late;          /* LATE INTO: the late rows' columns (arena) */
     ds_pipeline pipeline;    /* owned operators */
     char *logical;           /* EXPLAIN text of the logical plan (arena) */
 } ds_plan;

@@ -205,9 +205,9 @@ static ds_expr *bind_column(ds_binder *b, const ds_ast_expr *e) {
     if (!q && (ds__name_eq(name, "window_start") ||
                ds__name_eq(name, "window_end"))) {
         if (!b->has_window)
-            return fail(b, e->off, "%s can only be used in a query with a "
-                        "WINDOW clause, after the window (SELECT, HAVING, "
-                        "ORDER BY)", name);
+            return fail(b, e->off, "%s can only be used after a time window "
+                        "(TUMBLING, SLIDING, SESSION or UNBOUNDED): in "
+                        "SELECT, HAVING or ORDER BY", name);
         return ds__expr_new(ds__name_eq(name, "window_start")
                                 ? DS_X_WINDOW_START
                                 : DS_X_WINDOW_END,

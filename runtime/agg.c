@@ -101,6 +101,7 @@ void ds__aggtab_free(ds_aggtab *t) {
     ds_free(t->st);
     ds_free(t->hashes);
     ds_free(t->slots);
+    ds_free(t->touched);
     ds__arena_fini(&t->text);
     ds_free(t);
 }
@@ -189,8 +190,34 @@ static int reserve_groups(ds_aggtab *t, int64_t need) {
         if (want_s && grow_array((void **)&s->str, sizeof(ds_str), cap))
             return DS_NOMEM;
     }
+    if (t->touched) {
+        uint8_t *nt = ds_realloc(t->touched, (size_t)cap);
+        if (!nt)
+            return DS_NOMEM;
+        memset(nt + t->cap, 0, (size_t)(cap - t->cap));
+        t->touched = nt;
+    }
     t->cap = cap;
     return DS_OK;
+}
+
+int ds__aggtab_track(ds_aggtab *t) {
+    if (t->touched)
+        return DS_OK;
+    t->touched = ds_malloc(t->cap ? (size_t)t->cap : 1);
+    if (!t->touched)
+        return DS_NOMEM;
+    memset(t->touched, 0, t->cap ? (size_t)t->cap : 1);
+    return DS_OK;
+}
+
+int ds__aggtab_touched(const ds_aggtab *t, int64_t g) {
+    return t->touched && t->touched[g];
+}
+
+void ds__aggtab_untouch(ds_aggtab *t) {
+    if (t->touched)
+        memset(t->touched, 0, (size_t)t->cap);
 }
 
 static int rehash(ds_aggtab *t, uint64_t nslots) {
@@ -340,9 +367,10 @@ static int values_equal(int type, const ds_value *a, const ds_value *b) {
     }
 }
 
-/* Inserts (gid, v); *added says whether it was new. Text is copied. */
+/* Inserts (gid, v) mult times; *added says whether it was new. Text is
+   copied. */
 int ds__dset_insert(ds_aggtab *t, ds_dset *ds, int type, int32_t gid,
-                    uint64_t vh, const ds_value *v, int *added) {
+                    uint64_t vh, const ds_value *v, int32_t mult, int *added) {
     *added = 0;
     if ((uint64_t)(ds->count + 1) * 2 > (ds->slots ? ds->mask + 1 : 0)) {
         uint64_t n = ds->slots ? (ds->mask + 1) * 2 : 256;
@@ -369,13 +397,16 @@ int ds__dset_insert(ds_aggtab *t, ds_dset *ds, int type, int32_t gid,
         ds_dentry *e = &ds->slots[j];
         if (e->gid < 0)
             break;
-        if (e->hash == h && e->gid == gid && values_equal(type, &e->v, v))
+        if (e->hash == h && e->gid == gid && values_equal(type, &e->v, v)) {
+            e->mult += mult;
             return DS_OK;
+        }
         j = (j + 1) & ds->mask;
     }
     ds_dentry *e = &ds->slots[j];
     e->hash = h;
     e->gid = gid;
+    e->mult = mult;
     e->v = *v;
     if (type == DS_TEXT && v->u.s.n) {
         char *p = ds__arena_alloc(&t->text, v->u.s.n);
@@ -477,7 +508,7 @@ static int update_one(ds_aggtab *t, int a, const ds_agginput *ai,
                 x.u.d = 0;
             int added;
             if (ds__dset_insert(t, &s->set, type, gid[j],
-                                ds__value_hash(type, v, i), &x, &added))
+                                ds__value_hash(type, v, i), &x, 1, &added))
                 return DS_NOMEM;
             s->cnt[gid[j]] += added;
         }
@@ -569,6 +600,9 @@ int ds__aggtab_add(ds_aggtab *t, const ds_agginput *ai, const uint16_t *sel,
             gid[j] = (int32_t)g;
         }
     }
+    if (t->touched)
+        for (int j = 0; j < nsel; j++)
+            t->touched[gid[j]] = 1;
     for (int a = 0; a < t->def->naggs; a++) {
         int rc = update_one(t, a, ai, sel, nsel, gid, errmsg, errlen);
         if (rc)

@@ -118,8 +118,19 @@ int ds__aggtab_merge(ds_aggtab *dst, const ds_aggtab *src, char *errmsg,
 */
 int ds__aggtab_ensure_global(ds_aggtab *t);
 
+/* Tracks which groups rows are added to (for EMIT CHANGES). */
+int ds__aggtab_track(ds_aggtab *t);
+/* Group g was added to since the last ds__aggtab_untouch. */
+int ds__aggtab_touched(const ds_aggtab *t, int64_t g);
+void ds__aggtab_untouch(ds_aggtab *t);
+
+/* Writes the final values of the count groups listed in groups into out,
+   as ds__aggtab_output does for a range. */
+int ds__aggtab_output_groups(const ds_aggtab *t, const int64_t *groups,
+                             int count, ds_chunk *out);
+
 /*
-** Writes the final values of groups [from, from + out->n_wanted) into out:
+** Writes the final values of groups [from, from + count) into out:
 ** key columns first, then one column per aggregate. out must have
 ** nkeys + naggs columns of the output types; count <= DS_CHUNK_ROWS. Text
 ** points into the table (valid until it changes).

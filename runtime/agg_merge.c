@@ -76,8 +76,8 @@ int ds__aggtab_merge(ds_aggtab *dst, const ds_aggtab *src, char *errmsg,
                     continue;
                 uint64_t vh = e->hash ^ ds__hash_u64((uint64_t)e->gid + 1);
                 int added;
-                rc = ds__dset_insert(dst, &d->set, type, map[e->gid], vh, &e->v,
-                                 &added);
+                rc = ds__dset_insert(dst, &d->set, type, map[e->gid], vh,
+                                     &e->v, e->mult, &added);
                 if (rc)
                     goto done;
                 d->cnt[map[e->gid]] += added;
@@ -125,6 +125,42 @@ done:
 
 /* ------------------------------------------------------------- output */
 
+/* The final values of the aggregates of group g, at row i of out. */
+static void output_aggs(const ds_aggtab *t, int64_t g, ds_chunk *out, int i) {
+    int nk = t->def->nkeys;
+    for (int a = 0; a < t->def->naggs; a++) {
+        const ds_aggspec *sp = &t->def->aggs[a];
+        const ds_aggstate *s = &t->st[a];
+        ds_vec *v = &out->cols[nk + a];
+        switch (sp->fn) {
+        case DS_AGG_COUNT_STAR:
+        case DS_AGG_COUNT:
+        case DS_AGG_COUNT_DISTINCT:
+            v->v.i64[i] = s->cnt[g];
+            ds__vec_set_valid(v, i);
+            break;
+        case DS_AGG_AVG:
+            ds__vec_put_valid(v, i, s->cnt[g] > 0);
+            if (s->cnt[g])
+                v->v.f64[i] = (s->dsum ? s->dsum[g] : (double)s->isum[g]) /
+                              (double)s->cnt[g];
+            break;
+        default: /* SUM, MIN, MAX */
+            ds__vec_put_valid(v, i, s->cnt[g] > 0);
+            if (!s->cnt[g])
+                break;
+            if (sp->result_type == DS_DOUBLE)
+                v->v.f64[i] = s->dsum[g];
+            else if (sp->result_type == DS_TEXT)
+                v->v.str[i] = s->str[g];
+            else if (sp->result_type == DS_BOOLEAN)
+                v->v.b[i] = (uint8_t)s->isum[g];
+            else
+                v->v.i64[i] = s->isum[g];
+        }
+    }
+}
+
 int ds__aggtab_output(const ds_aggtab *t, int64_t from, int count,
                       ds_chunk *out) {
     int nk = t->def->nkeys;
@@ -137,39 +173,26 @@ int ds__aggtab_output(const ds_aggtab *t, int64_t from, int count,
         for (int i = 0; i < count; i++)
             ds__vec_put_valid(v, i, !kc->null[from + i]);
     }
-    for (int a = 0; a < t->def->naggs; a++) {
-        const ds_aggspec *sp = &t->def->aggs[a];
-        const ds_aggstate *s = &t->st[a];
-        ds_vec *v = &out->cols[nk + a];
-        for (int i = 0; i < count; i++) {
-            int64_t g = from + i;
-            switch (sp->fn) {
-            case DS_AGG_COUNT_STAR:
-            case DS_AGG_COUNT:
-            case DS_AGG_COUNT_DISTINCT:
-                v->v.i64[i] = s->cnt[g];
-                ds__vec_set_valid(v, i);
-                break;
-            case DS_AGG_AVG:
-                ds__vec_put_valid(v, i, s->cnt[g] > 0);
-                if (s->cnt[g])
-                    v->v.f64[i] = (s->dsum ? s->dsum[g] : (double)s->isum[g]) /
-                                  (double)s->cnt[g];
-                break;
-            default: /* SUM, MIN, MAX */
-                ds__vec_put_valid(v, i, s->cnt[g] > 0);
-                if (!s->cnt[g])
-                    break;
-                if (sp->result_type == DS_DOUBLE)
-                    v->v.f64[i] = s->dsum[g];
-                else if (sp->result_type == DS_TEXT)
-                    v->v.str[i] = s->str[g];
-                else if (sp->result_type == DS_BOOLEAN)
-                    v->v.b[i] = (uint8_t)s->isum[g];
-                else
-                    v->v.i64[i] = s->isum[g];
-            }
+    for (int i = 0; i < count; i++)
+        output_aggs(t, from + i, out, i);
+    out->n = count;
+    return DS_OK;
+}
+
+int ds__aggtab_output_groups(const ds_aggtab *t, const int64_t *groups,
+                             int count, ds_chunk *out) {
+    int nk = t->def->nkeys;
+    for (int i = 0; i < count; i++) {
+        int64_t g = groups[i];
+        for (int k = 0; k < nk; k++) {
+            const ds_keycol *kc = &t->keys[k];
+            ds_vec *v = &out->cols[k];
+            size_t w = ds__type_width(kc->type);
+            memcpy((char *)v->v.raw + (size_t)i * w,
+                   (const char *)kc->data + (size_t)g * w, w);
+            ds__vec_put_valid(v, i, !kc->null[g]);
         }
+        output_aggs(t, g, out, i);
     }
     out->n = count;
     return DS_OK;

@@ -17,8 +17,8 @@ typedef struct ds_keycol {
 
 typedef struct ds_dentry { /* one (group, value) of a distinct set */
     uint64_t hash;
-    int32_t gid; /* -1: empty slot */
-    int32_t pad;
+    int32_t gid;  /* -1: empty slot */
+    int32_t mult; /* rows that had the value */
     ds_value v; /* text in the table's arena */
 } ds_dentry;
 
@@ -44,6 +44,8 @@ struct ds_aggtab {
     ds_keycol *keys;  /* owned, nkeys */
     ds_aggstate *st;  /* owned, naggs */
     int32_t *slots;   /* owned index: group numbers, -1 empty */
+    uint8_t *touched; /* owned when tracking: groups added to since the
+                         last ds__aggtab_untouch */
     uint64_t mask;
     ds_arena text;    /* key text, distinct text */
 };
@@ -84,9 +86,10 @@ static inline uint64_t ds__keyhash_end(uint64_t h) { return h ^ (h >> 29); }
 /* Finds the group whose keys are row i of kv (hash h), adding it when
    absent. Returns the group, or -1 when out of memory. */
 int64_t ds__aggtab_group(ds_aggtab *t, uint64_t h, const ds_vec *const *kv, int i);
-/* Inserts (gid, v) into a distinct set; *added says whether it was new. */
+/* Inserts (gid, v) mult times into a distinct set; *added says whether
+   it was new. vh is the value's hash (ds__value_hash). */
 int ds__dset_insert(ds_aggtab *t, ds_dset *ds, int type, int32_t gid,
-                    uint64_t vh, const ds_value *v, int *added);
+                    uint64_t vh, const ds_value *v, int32_t mult, int *added);
 /* Makes an owned copy of src in *dst, freeing what *dst held. */
 int ds__agg_set_text(ds_str *dst, ds_str src);
 /* The error of a SUM that overflows. */

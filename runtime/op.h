@@ -55,8 +55,11 @@ typedef struct ds_opctx {
     ds_emit emit;        /* the emission being produced */
     int64_t batch;       /* number of the batch being run */
     int64_t batch_time;  /* its end time */
+    int64_t origin;      /* the time before the engine's first batch */
     ds_deliver_fn deliver;
     void *deliver_user;
+    ds_batch *late;      /* borrowed: receives late rows of windows (LATE
+                            INTO); NULL: late rows are only counted */
     ds_op_metrics metrics;
 } ds_opctx;
 

@@ -209,8 +209,6 @@ Test(engine, errors_name_the_place) {
                  "a BIGINT value cannot go into column line TEXT");
     expect_error("SELECT line FROM q, UNNEST(line) AS t(w);",
                  "not supported yet: UNNEST of anything but split");
-    expect_error("CREATE STREAM s (a TEXT) FROM SOCKET 'localhost:1';",
-                 "not supported yet: FROM SOCKET");
 }
 
 Test(engine, show_describe_explain) {

@@ -1,0 +1,387 @@
+/*
+** op_window.c - TUMBLING and SLIDING windows with aggregates, in
+** processing time or event time (window.h has the time model).
+**
+** Rows go into panes (partial aggregates of gcd(size, slide) of time).
+** When the watermark passes a window's end the window is emitted: a
+** tumbling window is its one pane; a sliding window's panes enter and
+** leave the sliding state (slide.c) in order, so that a slide costs work
+** in proportion to the keys of the panes that move, not to the window's
+** length. Rows for a pane already in the sliding state whose windows are
+** not all closed (out-of-order event time) are kept as the pane's late
+** rows and added to the windows still to come; rows whose windows have
+** all closed are late. EMIT CHANGES also emits every open window's partial
+** result each batch, by combining its panes.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "slide.h"
+#include "window.h"
+
+typedef struct win_op {
+    ds_op base;
+    ds_wdriver d;        /* the window schedule */
+    ds_aggdef def;       /* owned */
+    ds_pane *panes;      /* owned, by id: inserted ones, then pending */
+    ds_slide *slide;     /* owned; NULL for tumbling windows */
+    ds_opctx *ex;        /* borrowed while running */
+    int64_t inserted_upto; /* last pane given to the sliding state, or
+                              emitted (tumbling) */
+    ds_agginput *ai;     /* owned scratch */
+    ds_chunk *out;       /* owned */
+    int64_t *tau, *pane; /* owned: per row of a chunk */
+    uint16_t *order;     /* owned: rows sorted by pane */
+    char *errmsg;        /* borrowed: the exec context's */
+    size_t errlen;
+} win_op;
+
+/* --------------------------------------------------------------- panes */
+
+static void pane_free(ds_pane *p) {
+    if (!p)
+        return;
+    ds__aggtab_free(p->tab);
+    ds__aggtab_free(p->late);
+    ds_free(p->kids);
+    ds_free(p->late_kids);
+    ds_free(p);
+}
+
+/* The pane with this id, created (in id order) when absent. */
+static ds_pane *pane_get(win_op *o, int64_t id) {
+    ds_pane **pp = &o->panes;
+    while (*pp && (*pp)->id < id)
+        pp = &(*pp)->next;
+    if (*pp && (*pp)->id == id)
+        return *pp;
+    ds_pane *p = ds_malloc(sizeof *p);
+    if (!p)
+        return NULL;
+    memset(p, 0, sizeof *p);
+    p->id = id;
+    p->tab = ds__aggtab_new(&o->def);
+    if (!p->tab) {
+        ds_free(p);
+        return NULL;
+    }
+    p->next = *pp;
+    *pp = p;
+    return p;
+}
+
+/* --------------------------------------------------------------- input */
+
+static _Thread_local const int64_t *sort_keys;
+static int by_pane(const void *a, const void *b) {
+    int64_t x = sort_keys[*(const uint16_t *)a];
+    int64_t y = sort_keys[*(const uint16_t *)b];
+    if (x != y)
+        return x < y ? -1 : 1;
+    return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+/* Row j of a selection that may be NULL (every row). */
+#define ROW(j) (sel ? sel[j] : (uint16_t)(j))
+
+/* The rows sel[0..n) (NULL: all n) fall in pane id: add them where they
+   belong. */
+static int add_rows(win_op *o, ds_opctx *ex, const ds_chunk *in, int64_t id,
+                    const uint16_t *sel, int n) {
+    static _Thread_local uint16_t keep[DS_CHUNK_ROWS], late[DS_CHUNK_ROWS];
+    if (id == INT64_MIN) { /* no event time: late */
+        for (int j = 0; j < n; j++)
+            late[j] = ROW(j);
+        return ds__window_late(ex, in, late, n);
+    }
+    if (o->inserted_upto == INT64_MIN || id > o->inserted_upto) {
+        ds_pane *p = pane_get(o, id);
+        if (!p)
+            return DS_NOMEM;
+        return ds__aggtab_add(p->tab, o->ai, sel, n, o->errmsg, o->errlen);
+    }
+    /* the pane was already emitted or given to the sliding state: rows
+       whose windows have all closed are late; the others are added to the
+       pane for the windows still open */
+    int nk = 0, nl = 0;
+    int64_t org = ds__wdriver_origin(&o->d, ex);
+    for (int j = 0; j < n; j++) {
+        uint16_t r = ROW(j);
+        if (!o->slide || ds__wdriver_late(&o->d, org, o->tau[r]))
+            late[nl++] = r;
+        else
+            keep[nk++] = r;
+    }
+    int rc = nl ? ds__window_late(ex, in, late, nl) : DS_OK;
+    if (rc || !nk)
+        return rc;
+    ds_pane *p = pane_get(o, id);
+    if (!p)
+        return DS_NOMEM;
+    p->inserted = 1; /* an empty pane windows passed joins empty */
+    if (!p->late && !(p->late = ds__aggtab_new(&o->def)))
+        return DS_NOMEM;
+    rc = ds__slide_late_begin(o->slide, p);
+    if (!rc)
+        rc = ds__aggtab_add(p->late, o->ai, keep, nk, o->errmsg, o->errlen);
+    if (!rc)
+        rc = ds__slide_late_end(o->slide, p, o->errmsg, o->errlen);
+    return rc;
+}
+
+static int win_push(ds_op *op, ds_opctx *ex, const ds_chunk *in) {
+    win_op *o = (win_op *)op;
+    int rc = ds__agg_eval(&o->def, &ex->eval, in, o->ai);
+    if (rc)
+        return rc;
+    ds__window_times(&o->d.w, ex, in, o->tau);
+    int64_t org = ds__wdriver_origin(&o->d, ex);
+    int same = 1;
+    for (int i = 0; i < in->n; i++) {
+        int64_t t = o->tau[i];
+        if (t == INT64_MIN) {
+            o->pane[i] = INT64_MIN;
+        } else {
+            o->pane[i] = ds__wdriver_pane(&o->d, org, t);
+            ds__watermark_see(&o->d.wm, t);
+        }
+        same &= o->pane[i] == o->pane[0];
+    }
+    if (same)
+        return add_rows(o, ex, in, o->pane[0], NULL, in->n);
+    for (int i = 0; i < in->n; i++)
+        o->order[i] = (uint16_t)i;
+    sort_keys = o->pane;
+    qsort(o->order, (size_t)in->n, sizeof(uint16_t), by_pane);
+    for (int i = 0; i < in->n && !rc;) {
+        int j = i;
+        int64_t id = o->pane[o->order[i]];
+        while (j < in->n && o->pane[o->order[j]] == id)
+            j++;
+        rc = add_rows(o, ex, in, id, o->order + i, j - i);
+        i = j;
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------ emitting */
+
+/* Pushes every group of t (one row over no rows without GROUP BY). */
+static int push_tab(win_op *o, ds_opctx *ex, ds_aggtab *t) {
+    if (o->def.nkeys == 0 && ds__aggtab_ensure_global(t))
+        return DS_NOMEM;
+    int64_t n = ds__aggtab_groups(t);
+    for (int64_t from = 0; from < n; from += DS_CHUNK_ROWS) {
+        int count = n - from < DS_CHUNK_ROWS ? (int)(n - from) : DS_CHUNK_ROWS;
+        int rc = ds__aggtab_output(t, from, count, o->out);
+        if (!rc)
+            rc = ds__op_push_next(&o->base, ex, o->out);
+        if (rc)
+            return rc;
+    }
+    return DS_OK;
+}
+
+static int push_out(void *user, ds_chunk *c) {
+    win_op *o = user;
+    return ds__op_push_next(&o->base, o->ex, c);
+}
+
+static int64_t first_pane(void *op) {
+    win_op *o = op;
+    return o->panes ? o->panes->id : INT64_MIN;
+}
+
+static int64_t last_pane(void *op) {
+    win_op *o = op;
+    ds_pane *p = o->panes;
+    if (!p)
+        return INT64_MIN;
+    while (p->next)
+        p = p->next;
+    return p->id;
+}
+
+/* Removes the panes below id from the front (evicting them from the
+   sliding state when they were given to it). */
+static int drop_panes_before(void *op, int64_t id) {
+    win_op *o = op;
+    while (o->panes && o->panes->id < id) {
+        ds_pane *p = o->panes;
+        if (p->inserted && o->slide) {
+            int rc = ds__slide_evict(o->slide, p, o->errmsg, o->errlen);
+            if (rc)
+                return rc;
+        }
+        o->panes = p->next;
+        pane_free(p);
+    }
+    return DS_OK;
+}
+
+/* EMIT CHANGES: window j so far, its panes combined. */
+static int emit_partial(win_op *o, ds_opctx *ex, int64_t lo, int64_t hi) {
+    ds_aggtab *t = ds__aggtab_new(&o->def);
+    if (!t)
+        return DS_NOMEM;
+    int rc = DS_OK, any = 0;
+    for (ds_pane *p = o->panes; p && p->id <= hi && !rc; p = p->next) {
+        if (p->id < lo)
+            continue;
+        any = 1;
+        rc = ds__aggtab_merge(t, p->tab, o->errmsg, o->errlen);
+        if (!rc && p->late)
+            rc = ds__aggtab_merge(t, p->late, o->errmsg, o->errlen);
+    }
+    if (!rc && any) {
+        rc = push_tab(o, ex, t);
+        if (!rc)
+            rc = ds__op_default_punct(&o->base, ex);
+    }
+    ds__aggtab_free(t);
+    return rc;
+}
+
+/* Emits window j: it closed (final), or its partial result. */
+static int emit_window(void *op, ds_opctx *ex, int64_t j, int final) {
+    win_op *o = op;
+    int64_t lo = j * o->d.S - o->d.P, hi = j * o->d.S - 1;
+    if (!final)
+        return emit_partial(o, ex, lo, hi);
+    int rc = DS_OK;
+    if (!o->slide) { /* tumbling: the window is pane hi */
+        rc = drop_panes_before(o, hi);
+        ds_pane *p = o->panes && o->panes->id == hi ? o->panes : NULL;
+        if (p) {
+            rc = rc ? rc : push_tab(o, ex, p->tab);
+            o->panes = p->next;
+            pane_free(p);
+        } else if (!rc && o->def.nkeys == 0) {
+            ds_aggtab *t = ds__aggtab_new(&o->def);
+            rc = t ? push_tab(o, ex, t) : DS_NOMEM;
+            ds__aggtab_free(t);
+        }
+    } else {
+        for (ds_pane *p = o->panes; p && p->id <= hi && !rc; p = p->next)
+            if (!p->inserted)
+                rc = ds__slide_insert(o->slide, p, o->errmsg, o->errlen);
+        if (!rc)
+            rc = drop_panes_before(o, lo);
+        ds_pane *in[1024];
+        int n = 0;
+        for (ds_pane *p = o->panes; p && p->id <= hi && n < 1024; p = p->next)
+            if (p->late)
+                in[n++] = p;
+        o->ex = ex;
+        if (!rc)
+            rc = ds__slide_output(o->slide, in, n, o->out, push_out, o,
+                                  o->errmsg, o->errlen);
+    }
+    if (o->inserted_upto == INT64_MIN || hi > o->inserted_upto)
+        o->inserted_upto = hi;
+    return rc ? rc : ds__op_default_punct(&o->base, ex);
+}
+
+static int win_advance(ds_op *op, ds_opctx *ex, int64_t time) {
+    int rc = ds__wdriver_advance(&((win_op *)op)->d, ex, time);
+    return rc ? rc : ds__op_default_advance(op, ex, time);
+}
+
+static int win_flush(ds_op *op, ds_opctx *ex) {
+    int rc = ds__wdriver_flush(&((win_op *)op)->d, ex);
+    return rc ? rc : ds__op_default_flush(op, ex);
+}
+
+static int win_open(ds_op *op, ds_opctx *ex) {
+    win_op *o = (win_op *)op;
+    o->errmsg = ex->eval.errmsg;
+    o->errlen = sizeof ex->eval.errmsg;
+    int rc = ds__aggdef_prepare(&o->def);
+    if (rc)
+        return rc;
+    o->ai = ds_malloc(sizeof *o->ai);
+    o->out = ds__chunk_new(op->ncols, op->types);
+    o->tau = ds_malloc(sizeof(int64_t) * DS_CHUNK_ROWS);
+    o->pane = ds_malloc(sizeof(int64_t) * DS_CHUNK_ROWS);
+    o->order = ds_malloc(sizeof(uint16_t) * DS_CHUNK_ROWS);
+    if (o->d.P > 1)
+        o->slide = ds__slide_new(&o->def);
+    if (!o->ai || !o->out || !o->tau || !o->pane || !o->order ||
+        (o->d.P > 1 && !o->slide))
+        return DS_NOMEM;
+    return DS_OK;
+}
+
+static void win_close(ds_op *op) {
+    win_op *o = (win_op *)op;
+    while (o->panes) {
+        ds_pane *p = o->panes;
+        o->panes = p->next;
+        pane_free(p);
+    }
+    ds__slide_free(o->slide);
+    ds__aggdef_fini(&o->def);
+    ds_free(o->ai);
+    ds__chunk_free(o->out);
+    ds_free(o->tau);
+    ds_free(o->pane);
+    ds_free(o->order);
+    ds__op_fini(op);
+    ds_free(o);
+}
+
+static void win_explain(const ds_op *op, ds_strbuf *sb) {
+    const win_op *o = (const win_op *)op;
+    ds__winspec_explain(&o->d.w, sb);
+    ds__strbuf_printf(sb, " panes=%lld ", (long long)o->d.P);
+    ds__aggdef_explain(&o->def, sb);
+}
+
+static void win_metrics(const ds_op *op, ds_op_metrics *m) {
+    const win_op *o = (const win_op *)op;
+    for (const ds_pane *p = o->panes; p; p = p->next) {
+        m->state_rows += ds__aggtab_groups(p->tab);
+        m->state_bytes += (int64_t)ds__aggtab_bytes(p->tab) + (int64_t)sizeof *p;
+        if (p->late)
+            m->state_bytes += (int64_t)ds__aggtab_bytes(p->late);
+    }
+    if (o->slide) {
+        m->state_rows += ds__slide_keys(o->slide);
+        m->state_bytes += (int64_t)ds__slide_bytes(o->slide);
+    }
+}
+
+static const ds_op_vtable win_vt = {
+    "window_aggregate", win_open,  win_push,    ds__op_default_punct,
+    win_advance,        win_flush, win_close,   win_explain,
+    win_metrics};
+
+ds_op *ds__op_window_new(const ds_winspec *spec, ds_aggdef *def) {
+    win_op *o = ds_malloc(sizeof *o);
+    int n = def->nkeys + def->naggs;
+    int *types = ds_malloc(sizeof(int) * (size_t)(n ? n : 1));
+    if (!o || !types) {
+        ds_free(o);
+        ds_free(types);
+        ds__aggdef_fini(def);
+        return NULL;
+    }
+    memset(o, 0, sizeof *o);
+    ds__wdriver_init(&o->d, spec, o);
+    o->d.x_first = first_pane;
+    o->d.x_last = last_pane;
+    o->d.x_drop_before = drop_panes_before;
+    o->d.x_emit = emit_window;
+    o->def = *def;
+    memset(def, 0, sizeof *def);
+    o->inserted_upto = INT64_MIN;
+    for (int k = 0; k < n; k++)
+        types[k] = ds__aggdef_out_type(&o->def, k);
+    int rc = ds__op_init(&o->base, &win_vt, n, types);
+    ds_free(types);
+    if (rc) {
+        win_close(&o->base);
+        return NULL;
+    }
+    return &o->base;
+}
