@@ -87,4 +87,65 @@ int ds__src_queue_push_text(ds_source *s, const char *data, size_t len);
 void ds__src_queue_close(ds_source *s);
 int ds__src_is_queue(const ds_source *s);
 
+/* ------------------------------------------------- SOCKET, FILE, STDIN */
+
+/*
+** What CREATE STREAM gives a receiving source (socket, listen, file,
+** directory, stdin): its columns, its decoder options and its WITH
+** options. Strings are borrowed for the constructor's call only. Fill with
+** ds__source_args_init, then set what the statement says.
+*/
+typedef struct ds_source_args {
+    int ncols;
+    const char *const *names;
+    const int *types;
+    ds_decode_opts decode;
+    const char *target;    /* address or path */
+    size_t buffer_bytes;   /* bound of the decoded rows held (64 MiB) */
+    const char *bad_rows;  /* file that receives rejected rows, or NULL */
+    int64_t max_rows;      /* rows_per_batch when created (a hint) */
+    int virtual_clock;     /* the engine's clock when created (a hint) */
+    /* SOCKET */
+    int reconnect;                  /* 1 (default): reconnect after EOF */
+    int64_t reconnect_delay_us;     /* first backoff step (100 ms) */
+    int64_t reconnect_max_delay_us; /* backoff cap (5 s) */
+    int64_t connect_timeout_us;     /* per attempt (5 s) */
+    /* SOCKET LISTEN */
+    int max_clients; /* connections at once (1024) */
+    /* FILE */
+    int existing;            /* read files already there (dir: 0) */
+    int follow;              /* tail a growing file */
+    int64_t settle_us;       /* dir: unchanged this long = complete (1 s) */
+    int64_t poll_us;         /* dir, follow: rescan interval (1 s) */
+    const char *checkpoint;  /* dir: file listing files read, or NULL */
+} ds_source_args;
+
+#define DS_SOURCE_BUFFER_DEFAULT ((size_t)64 << 20)
+
+void ds__source_args_init(ds_source_args *a);
+
+/* Each returns the source, or NULL with the reason in errmsg (a missing
+   path says "no such file or directory: <path>"). */
+/* FROM SOCKET 'host:port': a TCP client that reconnects with backoff. */
+ds_source *ds__src_socket_new(const ds_source_args *a, char *errmsg,
+                              size_t errlen);
+/* FROM SOCKET LISTEN 'host:port': a TCP server (bound here). */
+ds_source *ds__src_listen_new(const ds_source_args *a, char *errmsg,
+                              size_t errlen);
+/* FROM FILE 'path' for a regular file (read once, or followed). */
+ds_source *ds__src_file_new(const ds_source_args *a, char *errmsg,
+                            size_t errlen);
+/* FROM FILE 'dir/' or 'dir/<glob>': every new complete file, once. */
+ds_source *ds__src_dir_new(const ds_source_args *a, char *errmsg,
+                           size_t errlen);
+/* FROM STDIN: standard input until EOF. */
+ds_source *ds__src_stdin_new(const ds_source_args *a, char *errmsg,
+                             size_t errlen);
+/* The address a LISTEN source listens on ("127.0.0.1:9100", the port
+   resolved when 0 was asked); NULL for other sources. */
+const char *ds__src_listen_address(ds_source *s);
+/* Rows decoded and waiting to be taken, and the bytes they hold (for
+   tests and metrics); 0 for sources that hold nothing. */
+int64_t ds__source_buffered_bytes(ds_source *s);
+
 #endif
