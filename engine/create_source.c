@@ -134,8 +134,10 @@ static int opt_duration(ds_engine *e, const char *sql, const ds_ast_option *o,
         return DS_OK;
     }
     char msg[128];
-    snprintf(msg, sizeof msg, "option %s needs a %sduration, like 500 "
-             "MILLISECONDS", o->key.s, lo > 0 ? "positive " : "");
+    snprintf(msg, sizeof msg,
+             "option %s needs a %sduration, like 500 "
+             "MILLISECONDS",
+             o->key.s, lo > 0 ? "positive " : "");
     return opt_error(e, sql, v->off, msg);
 }
 
@@ -195,14 +197,16 @@ static int read_options(ds_engine *e, const char *sql, const ds_ast_stmt *st,
         const ds_ast_option *o = &st->options->v[k];
         char text[64], why[256];
         const char *value = opt_text(o, text, sizeof text);
-        int drc = ds__decode_opts_set(&a->decode, o->key.s,
-                                      value ? value : "", why, sizeof why);
+        int drc = ds__decode_opts_set(&a->decode, o->key.s, value ? value : "",
+                                      why, sizeof why);
         if (drc == DS_OK && value)
             continue;
         if (drc != DS_NOTFOUND) {
             if (!value)
-                snprintf(why, sizeof why, "option %s needs a value, not a "
-                         "duration", o->key.s);
+                snprintf(why, sizeof why,
+                         "option %s needs a value, not a "
+                         "duration",
+                         o->key.s);
             return opt_error(e, sql, o->value->off, why);
         }
         int id = 0;
@@ -369,8 +373,8 @@ int ds__engine_create_source_stream(ds_engine *e, const char *sql,
                   (n == 1 && types[0] == DS_TEXT);
     char msg[256];
     if (!rc && text_in) { /* the format fits the columns? */
-        ds_decoder *d = ds__decoder_new(&a.decode, n, names, types, msg,
-                                        sizeof msg);
+        ds_decoder *d =
+            ds__decoder_new(&a.decode, n, names, types, msg, sizeof msg);
         if (!d)
             rc = ds__engine_sql_errorf(
                 e, sql, has_format ? st->format_off : st->off, "%s", msg);

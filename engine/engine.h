@@ -98,6 +98,7 @@ struct ds_engine {
     int erroff;
     /* metrics of the last batch */
     int64_t last_batch_us, last_delay_us, last_input_rows;
+    int64_t total_input_rows;
 };
 
 /* --- api.c --- */

@@ -64,6 +64,7 @@ static int gather(ds_engine *e, int virtual_clock) {
             s->finished = 1; /* this is its last batch */
     }
     e->last_input_rows = rows;
+    e->total_input_rows += rows;
     return DS_OK;
 }
 
@@ -133,6 +134,9 @@ int ds__sched_run_batch(ds_engine *e, int virtual_clock) {
     }
     e->time = batch_time;
     e->last_batch_us = mono_us() - t0;
+    if (e->cfg.max_batches > 0 && e->batch_no >= e->cfg.max_batches)
+        for (int k = 0; k < e->nqueries; k++) /* enough batches: end */
+            ds__query_end(e->queries[k], 1, DS_OK, "max_batches reached");
     pthread_cond_broadcast(&e->cv);
     return failed ? DS_ERROR : DS_OK;
 }
@@ -296,4 +300,26 @@ int ds_await_termination(ds_engine *e, int64_t timeout_ms) {
     }
     pthread_mutex_unlock(&e->mu);
     return rc;
+}
+
+int ds_stats_get(ds_engine *e, ds_stats *st) {
+    if (!e || !st)
+        return DS_MISUSE;
+    pthread_mutex_lock(&e->mu);
+    memset(st, 0, sizeof *st);
+    st->batches = e->batch_no;
+    st->input_rows = e->total_input_rows;
+    st->last_input_rows = e->last_input_rows;
+    st->last_batch_us = e->last_batch_us;
+    st->last_delay_us = e->last_delay_us;
+    st->batch_time = e->time;
+    for (int k = 0; k < e->nqueries; k++) {
+        if (e->queries[k]->ended)
+            st->queries_ended++;
+        else
+            st->queries_running++;
+    }
+    st->running = e->running;
+    pthread_mutex_unlock(&e->mu);
+    return DS_OK;
 }

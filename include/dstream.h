@@ -106,6 +106,8 @@ typedef struct ds_config {
     void *on_result_user;      /* passed to on_result */
     ds_log_fn on_log;          /* NULL: log lines are dropped */
     void *on_log_user;
+    int64_t max_batches;       /* > 0: after this many batches every query
+                                  flushes its windows and ends (ds_start) */
 } ds_config;
 
 /* Fills *cfg with the defaults. */
@@ -217,6 +219,23 @@ int ds_await_termination(ds_engine *e, int64_t timeout_ms);
 ** the stop and returns.
 */
 int ds_stop(ds_engine *e, int graceful);
+
+/* Counters of the engine, for status lines and monitoring. */
+typedef struct ds_stats {
+    int64_t batches;         /* batches run */
+    int64_t input_rows;      /* rows taken from sources, all batches */
+    int64_t last_input_rows; /* rows of the last batch */
+    int64_t last_batch_us;   /* processing time of the last batch */
+    int64_t last_delay_us;   /* scheduling delay of the last batch (real
+                                clock: how late it started) */
+    int64_t batch_time;      /* end of the last batch, microseconds */
+    int queries_running;
+    int queries_ended;
+    int running;             /* the scheduler thread runs */
+} ds_stats;
+
+/* Fills *st; DS_MISUSE for a NULL engine. */
+int ds_stats_get(ds_engine *e, ds_stats *st);
 
 /* The message of the last error on e ("not an error" after success); owned
    by the engine, valid until the next call on e. */
