@@ -142,9 +142,9 @@ static int opt_duration(ds_engine *e, const char *sql, const ds_ast_option *o,
 }
 
 static int opt_string(ds_engine *e, const char *sql, const ds_ast_option *o,
-                      int empty_ok, const char **out) {
+                      const char **out) {
     const ds_ast_expr *v = o->value;
-    if (v->kind == DS_AE_STRING && (empty_ok || v->str[0])) {
+    if (v->kind == DS_AE_STRING && v->str[0]) {
         *out = v->str;
         return DS_OK;
     }
@@ -227,7 +227,7 @@ static int read_options(ds_engine *e, const char *sql, const ds_ast_stmt *st,
             rc = opt_bool(e, sql, o, one_at_a_time);
             break;
         case O_BAD_ROWS:
-            rc = opt_string(e, sql, o, 0, &a->bad_rows);
+            rc = opt_string(e, sql, o, &a->bad_rows);
             break;
         case O_BUFFER:
             rc = opt_size(e, sql, o, 1024, &a->buffer_bytes);

@@ -329,16 +329,16 @@ static int csv_record_end(const ds_decoder *d, const char *text, size_t i,
                           size_t len, int eof, const char *nl, size_t *end) {
     size_t limit = d->o.max_line + 2 < len - i ? i + d->o.max_line + 2 : len;
     char delim = d->o.delimiter;
-    int start = 1;
+    int start = 1, open = 0;
     size_t j = i;
-    while (j < limit) {
+    while (j < limit && !open) {
         char ch = text[j];
         if (ch == '"' && start) {
             for (j++;; j += 2) {
                 const char *q = memchr(text + j, '"', limit - j);
                 if (!q) {
-                    j = limit;
-                    goto open;
+                    open = 1;
+                    break;
                 }
                 j = (size_t)(q - text);
                 if (j + 1 == len && !eof)
@@ -357,15 +357,14 @@ static int csv_record_end(const ds_decoder *d, const char *text, size_t i,
         start = ch == delim;
         j++;
     }
-    if (limit == len) {
-        if (!eof)
-            return REC_MORE;
+    if (limit == len && !eof)
+        return REC_MORE;
+    if (limit == len && !open) {
         *end = len;
         return REC_FOUND;
     }
-open:
-    if (limit == len && !eof)
-        return REC_MORE;
+    /* a quote still open, or no end within max_line: the first line break
+       ends the record */
     if (nl) {
         *end = (size_t)(nl - text);
         return REC_FOUND;

@@ -100,11 +100,11 @@ typedef struct ds_source_args {
     const char *const *names;
     const int *types;
     ds_decode_opts decode;
-    const char *target;    /* address or path */
-    size_t buffer_bytes;   /* bound of the decoded rows held (64 MiB) */
-    const char *bad_rows;  /* file that receives rejected rows, or NULL */
-    int64_t max_rows;      /* rows_per_batch when created (a hint) */
-    int virtual_clock;     /* the engine's clock when created (a hint) */
+    const char *target;   /* address or path */
+    size_t buffer_bytes;  /* bound of the decoded rows held (64 MiB) */
+    const char *bad_rows; /* file that receives rejected rows, or NULL */
+    int64_t max_rows;     /* rows_per_batch when created (a hint) */
+    int virtual_clock;    /* the engine's clock when created (a hint) */
     /* SOCKET */
     int reconnect;                  /* 1 (default): reconnect after EOF */
     int64_t reconnect_delay_us;     /* first backoff step (100 ms) */
@@ -113,11 +113,11 @@ typedef struct ds_source_args {
     /* SOCKET LISTEN */
     int max_clients; /* connections at once (1024) */
     /* FILE */
-    int existing;            /* read files already there (dir: 0) */
-    int follow;              /* tail a growing file */
-    int64_t settle_us;       /* dir: unchanged this long = complete (1 s) */
-    int64_t poll_us;         /* dir, follow: rescan interval (1 s) */
-    const char *checkpoint;  /* dir: file listing files read, or NULL */
+    int existing;           /* read files already there (dir: 0) */
+    int follow;             /* tail a growing file */
+    int64_t settle_us;      /* dir: unchanged this long = complete (1 s) */
+    int64_t poll_us;        /* dir, follow: rescan interval (1 s) */
+    const char *checkpoint; /* dir: file listing files read, or NULL */
 } ds_source_args;
 
 #define DS_SOURCE_BUFFER_DEFAULT ((size_t)64 << 20)
@@ -141,9 +141,6 @@ ds_source *ds__src_dir_new(const ds_source_args *a, char *errmsg,
 /* FROM STDIN: standard input until EOF. */
 ds_source *ds__src_stdin_new(const ds_source_args *a, char *errmsg,
                              size_t errlen);
-/* The address a LISTEN source listens on ("127.0.0.1:9100", the port
-   resolved when 0 was asked); NULL for other sources. */
-const char *ds__src_listen_address(ds_source *s);
 /* Rows decoded and waiting to be taken, and the bytes they hold (for
    tests and metrics); 0 for sources that hold nothing. */
 int64_t ds__source_buffered_bytes(ds_source *s);
