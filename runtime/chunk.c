@@ -158,7 +158,13 @@ void ds__batch_clear(ds_batch *b) {
     ds_chunk *c = b->head;
     while (c) {
         ds_chunk *next = c->next;
-        ds__chunk_free(c);
+        if (b->nspare < 64) {
+            c->next = b->spare;
+            b->spare = c;
+            b->nspare++;
+        } else {
+            ds__chunk_free(c);
+        }
         c = next;
     }
     b->head = b->tail = NULL;
@@ -171,6 +177,11 @@ void ds__batch_free(ds_batch *b) {
     if (!b)
         return;
     ds__batch_clear(b);
+    while (b->spare) {
+        ds_chunk *c = b->spare;
+        b->spare = c->next;
+        ds__chunk_free(c);
+    }
     ds__arena_fini(&b->arena);
     ds_free(b->types);
     ds_free(b);
@@ -179,9 +190,20 @@ void ds__batch_free(ds_batch *b) {
 ds_chunk *ds__batch_tail(ds_batch *b) {
     if (b->tail && b->tail->n < DS_CHUNK_ROWS)
         return b->tail;
-    ds_chunk *c = ds__chunk_new(b->ncols, b->types);
-    if (!c)
-        return NULL;
+    ds_chunk *c = b->spare;
+    if (c) {
+        b->spare = c->next;
+        b->nspare--;
+        c->n = 0;
+        c->next = NULL;
+        /* writers may leave a NULL's bit as they found it: clear them */
+        for (int k = 0; k < c->ncols; k++)
+            memset(c->cols[k].valid, 0, sizeof c->cols[k].valid);
+    } else {
+        c = ds__chunk_new(b->ncols, b->types);
+        if (!c)
+            return NULL;
+    }
     if (b->tail)
         b->tail->next = c;
     else

@@ -94,6 +94,8 @@ typedef struct ds_batch {
     int ncols;
     int *types;              /* owned copy */
     ds_chunk *head, *tail;   /* owned */
+    ds_chunk *spare;         /* owned: emptied chunks kept for reuse */
+    int nspare;
     int64_t rows;
     ds_arena arena;          /* text of the rows */
     int64_t bad_rows;        /* rows a decoder rejected for this batch */
@@ -101,7 +103,8 @@ typedef struct ds_batch {
 
 ds_batch *ds__batch_new(int ncols, const int *types);
 void ds__batch_free(ds_batch *b);
-/* Drops every row and resets the arena; the batch can be filled again. */
+/* Drops every row and resets the arena; the batch can be filled again
+   (up to 64 emptied chunks and the arena's blocks are kept for that). */
 void ds__batch_clear(ds_batch *b);
 /* The chunk rows can be appended to: the tail, or a new one when the tail
    is full. NULL on allocation failure. */

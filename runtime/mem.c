@@ -49,59 +49,90 @@ struct ds_arena_block {
     _Alignas(8) char data[];
 };
 
+#define MAX_SPARE 256
+
 void ds__arena_init(ds_arena *a, size_t block_size) {
     a->head = NULL;
+    a->spare = NULL;
+    a->nspare = 0;
     a->block_size = block_size ? block_size : 64 * 1024;
     a->used_bytes = 0;
 }
 
-void ds__arena_fini(ds_arena *a) {
-    ds_arena_block *b = a->head;
+static void free_list(ds_arena_block *b) {
     while (b) {
         ds_arena_block *next = b->next;
         ds_free(b);
         b = next;
     }
-    a->head = NULL;
+}
+
+void ds__arena_fini(ds_arena *a) {
+    free_list(a->head);
+    free_list(a->spare);
+    a->head = a->spare = NULL;
+    a->nspare = 0;
     a->used_bytes = 0;
 }
 
 void ds__arena_reset(ds_arena *a) {
-    ds_arena_block *b = a->head, *keep = NULL;
+    ds_arena_block *b = a->head;
     while (b) {
         ds_arena_block *next = b->next;
-        if (!next && b->size == a->block_size)
-            keep = b; /* the oldest regular block stays */
-        else
+        if (b->size == a->block_size && a->nspare < MAX_SPARE) {
+            b->next = a->spare;
+            a->spare = b;
+            a->nspare++;
+        } else {
             ds_free(b);
+        }
         b = next;
     }
-    if (keep) {
-        keep->used = 0;
-        keep->next = NULL;
-    }
-    a->head = keep;
+    a->head = NULL;
     a->used_bytes = 0;
+}
+
+/* A fresh regular block: a kept one, or a new one. */
+static ds_arena_block *regular_block(ds_arena *a) {
+    ds_arena_block *b = a->spare;
+    if (b) {
+        a->spare = b->next;
+        a->nspare--;
+    } else {
+        b = ds_malloc(sizeof *b + a->block_size);
+        if (!b)
+            return NULL;
+        b->size = a->block_size;
+    }
+    b->used = 0;
+    return b;
 }
 
 void *ds__arena_alloc(ds_arena *a, size_t n) {
     n = (n + 7) & ~(size_t)7;
     ds_arena_block *b = a->head;
     if (!b || b->size - b->used < n) {
-        size_t size = n > a->block_size / 4 ? n : a->block_size;
-        ds_arena_block *nb = ds_malloc(sizeof *nb + size);
-        if (!nb)
-            return NULL;
-        nb->size = size;
-        nb->used = 0;
-        if (size != a->block_size && b) {
-            /* a large piece: keep filling the current block after it */
-            nb->next = b->next;
-            b->next = nb;
+        if (n > a->block_size / 4) {
+            /* a large piece gets its own block, kept behind the current
+               one so that the current one goes on being filled */
+            ds_arena_block *nb = ds_malloc(sizeof *nb + n);
+            if (!nb)
+                return NULL;
+            nb->size = n;
             nb->used = n;
+            if (b) {
+                nb->next = b->next;
+                b->next = nb;
+            } else {
+                nb->next = NULL;
+                a->head = nb;
+            }
             a->used_bytes += n;
             return nb->data;
         }
+        ds_arena_block *nb = regular_block(a);
+        if (!nb)
+            return NULL;
         nb->next = b;
         a->head = b = nb;
     }
@@ -123,6 +154,8 @@ char *ds__arena_strndup(ds_arena *a, const char *s, size_t n) {
 size_t ds__arena_bytes(const ds_arena *a) {
     size_t n = 0;
     for (const ds_arena_block *b = a->head; b; b = b->next)
+        n += sizeof *b + b->size;
+    for (const ds_arena_block *b = a->spare; b; b = b->next)
         n += sizeof *b + b->size;
     return n;
 }

@@ -26,14 +26,17 @@ typedef struct ds_arena_block ds_arena_block;
 /* A bump allocator. Embedded by its owner: ds__arena_init / _fini. */
 typedef struct ds_arena {
     ds_arena_block *head; /* owned: the block being filled, then older ones */
+    ds_arena_block *spare; /* owned: regular blocks kept by a reset */
+    int nspare;
     size_t block_size;    /* size of a regular block */
     size_t used_bytes;    /* bytes handed out since the last reset */
 } ds_arena;
 
 void ds__arena_init(ds_arena *a, size_t block_size);
 void ds__arena_fini(ds_arena *a);
-/* Frees every block but the first and empties it; memory handed out before
-   is invalid afterwards. */
+/* Empties the arena; memory handed out before is invalid afterwards.
+   Regular blocks (up to 256 of them) are kept for reuse, so that an arena
+   filled and reset every batch does not go back to malloc each time. */
 void ds__arena_reset(ds_arena *a);
 /* n bytes aligned to 8, or NULL when allocation fails. */
 void *ds__arena_alloc(ds_arena *a, size_t n);
