@@ -24,6 +24,9 @@ typedef struct win_op {
     ds_wdriver d;        /* the window schedule */
     ds_aggdef def;       /* owned */
     ds_pane *panes;      /* owned, by id: inserted ones, then pending */
+    ds_pane *pool;       /* owned: emptied panes kept for reuse */
+    ds_pane *newest;     /* borrowed: the pane with the largest id */
+    int npool;
     ds_slide *slide;     /* owned; NULL for tumbling windows */
     ds_opctx *ex;        /* borrowed while running */
     int64_t inserted_upto; /* last pane given to the sliding state, or
@@ -48,25 +51,55 @@ static void pane_free(ds_pane *p) {
     ds_free(p);
 }
 
-/* The pane with this id, created (in id order) when absent. */
+/* A pane leaves the window: kept for reuse (its table emptied, its
+   arrays kept), so that sliding does not go back to malloc every batch. */
+static void pane_done(win_op *o, ds_pane *p) {
+    if (o->npool >= 16) {
+        pane_free(p);
+        return;
+    }
+    ds__aggtab_clear(p->tab);
+    ds__aggtab_free(p->late);
+    ds_free(p->late_kids);
+    p->late = NULL;
+    p->late_kids = NULL;
+    p->late_seen = 0;
+    p->inserted = 0;
+    p->next = o->pool;
+    o->pool = p;
+    o->npool++;
+}
+
+/* The pane with this id, created (in id order) when absent; panes arrive
+   mostly in order, so the search starts from the newest when it can. */
 static ds_pane *pane_get(win_op *o, int64_t id) {
     ds_pane **pp = &o->panes;
+    if (o->newest && o->newest->id < id)
+        pp = &o->newest->next;
     while (*pp && (*pp)->id < id)
         pp = &(*pp)->next;
     if (*pp && (*pp)->id == id)
         return *pp;
-    ds_pane *p = ds_malloc(sizeof *p);
-    if (!p)
-        return NULL;
-    memset(p, 0, sizeof *p);
-    p->id = id;
-    p->tab = ds__aggtab_new(&o->def);
-    if (!p->tab) {
-        ds_free(p);
-        return NULL;
+    ds_pane *p = o->pool;
+    if (p) {
+        o->pool = p->next;
+        o->npool--;
+    } else {
+        p = ds_malloc(sizeof *p);
+        if (!p)
+            return NULL;
+        memset(p, 0, sizeof *p);
+        p->tab = ds__aggtab_new(&o->def);
+        if (!p->tab) {
+            ds_free(p);
+            return NULL;
+        }
     }
+    p->id = id;
     p->next = *pp;
     *pp = p;
+    if (!o->newest || id > o->newest->id)
+        o->newest = p;
     return p;
 }
 
@@ -214,7 +247,9 @@ static int drop_panes_before(void *op, int64_t id) {
                 return rc;
         }
         o->panes = p->next;
-        pane_free(p);
+        if (o->newest == p)
+            o->newest = NULL;
+        pane_done(o, p);
     }
     return DS_OK;
 }
@@ -255,7 +290,9 @@ static int emit_window(void *op, ds_opctx *ex, int64_t j, int final) {
         if (p) {
             rc = rc ? rc : push_tab(o, ex, p->tab);
             o->panes = p->next;
-            pane_free(p);
+            if (o->newest == p)
+                o->newest = NULL;
+            pane_done(o, p);
         } else if (!rc && o->def.nkeys == 0) {
             ds_aggtab *t = ds__aggtab_new(&o->def);
             rc = t ? push_tab(o, ex, t) : DS_NOMEM;
@@ -317,6 +354,11 @@ static void win_close(ds_op *op) {
     while (o->panes) {
         ds_pane *p = o->panes;
         o->panes = p->next;
+        pane_free(p);
+    }
+    while (o->pool) {
+        ds_pane *p = o->pool;
+        o->pool = p->next;
         pane_free(p);
     }
     ds__slide_free(o->slide);

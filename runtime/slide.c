@@ -376,10 +376,12 @@ static int dc_apply(ds_slide *s, const ds_aggtab *t, const int32_t *kids,
 int ds__slide_insert(ds_slide *s, ds_pane *p, char *errmsg, size_t errlen) {
     const ds_aggtab *t = p->tab;
     int64_t n = ds__aggtab_groups(t);
-    if (!p->kids && n) {
-        p->kids = ds_malloc(sizeof(int32_t) * (size_t)n);
-        if (!p->kids)
+    if (n > p->kids_cap) {
+        int32_t *kids = ds_realloc(p->kids, sizeof(int32_t) * (size_t)n);
+        if (!kids)
             return DS_NOMEM;
+        p->kids = kids;
+        p->kids_cap = n;
     }
     char slot[1024];
     if (s->comb.size > (int)sizeof slot || s->inv.size > (int)sizeof slot) {

@@ -26,6 +26,7 @@ typedef struct ds_pane {
     int64_t id;         /* pane number: start = origin + id * length */
     ds_aggtab *tab;     /* owned: the pane's rows, per key */
     int32_t *kids;      /* owned: the slider's key of each group of tab */
+    int64_t kids_cap;
     ds_aggtab *late;    /* owned: rows that came after the pane was
                            inserted, while some window holding it was still
                            open (event time); NULL when none */
