@@ -757,10 +757,16 @@ int ds__expr_eval_const(ds_expr *x, ds_arena *arena, ds_value *v, char *errmsg,
         snprintf(ctx.errmsg, sizeof ctx.errmsg, "not a constant expression");
         goto fail;
     }
-    rc = ds__expr_eval(x, &ctx, &one, &r);
-    if (rc)
-        goto fail;
-    *v = ds__vec_get(r, 0);
+    if (x->kind == DS_X_CONST) { /* a literal: no vectors needed */
+        *v = x->konst;
+        if (v->type != DS_NULL)
+            v->type = x->type;
+    } else {
+        rc = ds__expr_eval(x, &ctx, &one, &r);
+        if (rc)
+            goto fail;
+        *v = ds__vec_get(r, 0);
+    }
     if (v->type == DS_TEXT) {
         char *p = ds__arena_strndup(arena, v->u.s.p ? v->u.s.p : "", v->u.s.n);
         if (!p) {

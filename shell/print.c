@@ -17,6 +17,10 @@ int parse_mode(const char *s) {
     return -1;
 }
 
+const char *mode_name(out_mode m) {
+    return m == OUT_CSV ? "csv" : m == OUT_JSON ? "json" : "table";
+}
+
 static void json_string(FILE *f, const char *s, size_t n) {
     fputc('"', f);
     for (size_t i = 0; i < n; i++) {
@@ -97,7 +101,7 @@ static void print_json(printer *p, const ds_result *r) {
             switch (ds_result_column_type(r, c)) {
             case DS_BIGINT:
             case DS_BOOLEAN:
-                fputs(t, f);
+                fwrite(t, 1, n, f);
                 break;
             case DS_DOUBLE: {
                 double d = ds_result_double(r, i, c);
@@ -117,7 +121,9 @@ static void print_json(printer *p, const ds_result *r) {
 }
 
 static void csv_field(FILE *f, const char *s, size_t n) {
-    int quote = n == 0 ? 0 : strcspn(s, ",\"\r\n") < n || s[0] == ' ';
+    int quote = n > 0 && (s[0] == ' ' || s[n - 1] == ' ');
+    for (size_t i = 0; i < n && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
     if (!quote) {
         fwrite(s, 1, n, f);
         return;
@@ -134,6 +140,15 @@ static void csv_field(FILE *f, const char *s, size_t n) {
 static void print_csv(printer *p, const ds_result *r) {
     int nc = ds_result_column_count(r);
     int64_t nr = ds_result_row_count(r);
+    if (ds_result_query_id(r) == 0) { /* a statement's rows: named */
+        for (int c = 0; c < nc; c++) {
+            const char *name = ds_result_column_name(r, c);
+            if (c)
+                fputc(',', p->out);
+            csv_field(p->out, name, strlen(name));
+        }
+        fputc('\n', p->out);
+    }
     for (int64_t i = 0; i < nr; i++) {
         for (int c = 0; c < nc; c++) {
             if (c)
@@ -236,6 +251,8 @@ static void print_table(printer *p, const ds_result *r) {
 
 int print_result(void *user, const ds_result *r) {
     printer *p = user;
+    if (p->hold)
+        p->hold(p->hook_user);
     p->emissions++;
     switch (p->mode) {
     case OUT_JSON:
@@ -248,5 +265,7 @@ int print_result(void *user, const ds_result *r) {
         print_table(p, r);
     }
     fflush(p->out);
+    if (p->release)
+        p->release(p->hook_user);
     return 0;
 }
