@@ -10,6 +10,7 @@ int ds__source_init(ds_source *s, const ds_source_vtable *vt, int ncols,
                     const char *const *names, const int *types,
                     const ds_decode_opts *opts, char *errmsg, size_t errlen) {
     memset(s, 0, sizeof *s);
+    pthread_mutex_init(&s->errmu, NULL);
     s->vt = vt;
     s->ncols = ncols;
     s->types = ds_malloc(sizeof(int) * (size_t)(ncols ? ncols : 1));
@@ -46,6 +47,7 @@ void ds__source_fini(ds_source *s) {
     s->names = NULL;
     s->types = NULL;
     s->decoder = NULL;
+    pthread_mutex_destroy(&s->errmu);
 }
 
 void ds__source_free(ds_source *s) {
@@ -59,8 +61,17 @@ void ds__source_log(ds_source *s, int level, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (level == DS_LOG_WARN)
+    if (level == DS_LOG_WARN) {
+        pthread_mutex_lock(&s->errmu);
         snprintf(s->errmsg, sizeof s->errmsg, "%.255s", msg);
+        pthread_mutex_unlock(&s->errmu);
+    }
     if (s->log)
         s->log(s->log_user, level, msg);
+}
+
+void ds__source_problem(ds_source *s, char *buf, size_t len) {
+    pthread_mutex_lock(&s->errmu);
+    snprintf(buf, len, "%s", s->errmsg);
+    pthread_mutex_unlock(&s->errmu);
 }

@@ -11,6 +11,8 @@
 #ifndef DS_SOURCE_H
 #define DS_SOURCE_H
 
+#include <pthread.h>
+
 #include "../runtime/chunk.h"
 #include "decode.h"
 
@@ -51,7 +53,9 @@ struct ds_source {
     char **names;        /* owned */
     ds_decoder *decoder; /* owned; NULL when rows come typed */
     ds_source_metrics metrics;
-    char errmsg[256];    /* the last problem the source met, for SHOW */
+    char errmsg[256];    /* the last problem the source met, for SHOW;
+                            written and read under errmu */
+    pthread_mutex_t errmu;
     ds_log_fn log;       /* set by the engine; may be NULL */
     void *log_user;
     /* set by the engine: receivers call it when rows arrive or the source
@@ -59,6 +63,9 @@ struct ds_source {
     void (*wake)(void *user);
     void *wake_user;
 };
+
+/* Copies the last problem the source met (empty if none) into buf. */
+void ds__source_problem(ds_source *s, char *buf, size_t len);
 
 /* Logs a formatted line through s->log (if set), and keeps warnings in
    s->errmsg. */
