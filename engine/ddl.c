@@ -296,10 +296,10 @@ static int show(ds_engine *e, const ds_ast_stmt *st) {
     const int T = DS_TEXT, I = DS_BIGINT;
     switch (st->show) {
     case DS_SHOW_STREAMS: {
-        const char *names[] = {"name", "source",   "columns",
-                               "rows", "bad_rows", "state"};
-        const int types[] = {T, T, T, I, I, T};
-        if (table_init(&t, 6, names, types))
+        const char *names[] = {"name",     "source", "columns", "rows",
+                               "bad_rows", "state",  "problem"};
+        const int types[] = {T, T, T, I, I, T, T};
+        if (table_init(&t, 7, names, types))
             return ds__engine_error(e, DS_NOMEM, -1, "out of memory");
         for (int k = 0; k < e->nstreams && !rc; k++) {
             ds_stream *s = e->streams[k];
@@ -309,13 +309,17 @@ static int show(ds_engine *e, const ds_ast_stmt *st) {
                 ds__strbuf_printf(&cols, "%s%s %s", c ? ", " : "",
                                   s->schema.cols[c].name,
                                   ds_type_name(s->schema.cols[c].type));
-            ds_value row[6] = {
+            char problem[256] = "";
+            if (s->source)
+                ds__source_problem(s->source, problem, sizeof problem);
+            ds_value row[7] = {
                 tv(s->name),
                 tv(ds__source_kind_name(s->kind)),
                 tv(ds__strbuf_cstr(&cols)),
                 iv(s->source ? s->source->metrics.rows : s->rows_total),
                 iv(s->source ? s->source->metrics.bad_rows : 0),
-                tv(s->finished ? "finished" : "open")};
+                tv(s->finished ? "finished" : "open"),
+                tv(problem)};
             rc = table_row(&t, row);
             ds__strbuf_fini(&cols);
         }

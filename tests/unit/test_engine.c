@@ -214,7 +214,7 @@ Test(engine, errors_name_the_place) {
 Test(engine, show_describe_explain) {
     exec_ok("CREATE STREAM q (line TEXT) FROM QUEUE;"
             "DESCRIBE q; SHOW STREAMS;");
-    expect_output("q0 b0: line|TEXT\nq0 b0: q|QUEUE|line TEXT|0|0|open\n");
+    expect_output("q0 b0: line|TEXT\nq0 b0: q|QUEUE|line TEXT|0|0|open|\n");
     collect_free(&out);
     exec_ok("EXPLAIN SELECT word, COUNT(*) AS n FROM q, "
             "UNNEST(split(line, ' ')) AS t(word) GROUP BY word;");
