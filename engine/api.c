@@ -207,6 +207,10 @@ int ds_query_open(ds_engine *e, const char *sql, ds_result_fn cb, void *user,
             (*pq)->handle_open = 1;
     }
     ds__arena_fini(&arena);
+    if (!rc) {
+        strcpy(e->errmsg, "not an error");
+        e->erroff = -1;
+    }
 done:
     pthread_mutex_unlock(&e->mu);
     return rc;

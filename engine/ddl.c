@@ -146,9 +146,7 @@ static int set(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
     const ds_ast_expr *v = st->value;
     if (ds__name_eq(name, "batch_interval")) {
         int64_t us = v->ival;
-        if (!st->value_is_duration && v->kind == DS_AE_INT)
-            us = v->ival * 1000; /* a bare number means milliseconds */
-        else if (!st->value_is_duration)
+        if (!st->value_is_duration)
             return ds__engine_sql_errorf(e, sql, v->off,
                                          "batch_interval needs a "
                                          "duration, like 3 SECONDS");
@@ -340,7 +338,7 @@ static int show(ds_engine *e, const ds_ast_stmt *st) {
         break;
     }
     case DS_SHOW_METRICS: {
-        const char *names[] = {"query",     "batches_input_rows", "output_rows",
+        const char *names[] = {"query",     "input_rows", "output_rows",
                                "emissions", "state_rows",         "state_bytes",
                                "late_rows", "last_batch_us"};
         const int types[] = {I, I, I, I, I, I, I, I};

@@ -190,6 +190,13 @@ static void *scheduler_main(void *arg) {
     ds_engine *e = arg;
     pthread_mutex_lock(&e->mu);
     int virtual_clock = e->clock == DS_CLOCK_VIRTUAL;
+    if (!virtual_clock && e->time_set) {
+        /* a restart after a pause: resume at the next interval of the
+           grid instead of running every missed interval back to back */
+        int64_t now = now_us(), bi = e->batch_interval_us;
+        if (now - e->time > bi)
+            e->time = e->origin + (now - e->origin) / bi * bi;
+    }
     init_time(e, virtual_clock);
     int sources_stopped = 0;
     int64_t next = e->time + e->batch_interval_us;

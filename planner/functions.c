@@ -193,5 +193,7 @@ ds_expr *ds__fn_build(ds_binder *b, const ds_fninfo *fi, int off, int nargs,
                            ds_type_name(bad_type));
         return NULL;
     }
-    return ds__expr_call(fn, type, nargs, args);
+    ds_expr *x = ds__expr_call(fn, type, nargs, args); /* copies args */
+    ds_free(args);
+    return x;
 }

@@ -159,9 +159,12 @@ static int plan_from(ds_planner *pl, const ds_ast_select *sel, ds_scope *scope,
         un->carry[k] = k;
     ds_scope_col *c = &scope->cols[scope->n++];
     c->qual = u->alias.s;
-    c->name = u->columns ? u->columns->v[0].s
-                         : (u->alias.s ? u->alias.s : "unnest");
+    c->name = ds__plan_strdup(pl, u->columns ? u->columns->v[0].s
+                                             : (u->alias.s ? u->alias.s
+                                                           : "unnest"));
     c->type = DS_TEXT;
+    if (!c->name)
+        return DS_NOMEM;
     return scope_schema(pl, un, scope);
 }
 
@@ -289,6 +292,10 @@ static int expand_items(ds_planner *pl, const ds_ast_select *sel,
             name = it->expr->name.s;
         if (!name)
             name = ds__plan_text(pl, it->expr->off, it->expr->len);
+        /* names outlive the syntax tree: keep them in the plan */
+        name = ds__plan_strdup(pl, name);
+        if (!name)
+            return DS_NOMEM;
         items[n++] = (item){it->expr, -1, name};
     }
     *out = items;

@@ -11,6 +11,14 @@
 
 #include <stdio.h>
 
+/* ds__expr_new copies the array of children it is given (and owns the
+   children); these arrays are the planner's own, freed here. */
+static ds_expr *make(ds_xkind kind, int type, int nargs, ds_expr **args) {
+    ds_expr *x = ds__expr_new(kind, type, nargs, args);
+    ds_free(args);
+    return x;
+}
+
 /* ------------------------------------------------------- tree utilities */
 
 int ds__expr_equal(const ds_expr *a, const ds_expr *b) {
@@ -67,7 +75,7 @@ ds_expr *ds__expr_copy(const ds_expr *x) {
             }
         }
     }
-    ds_expr *c = ds__expr_new(x->kind, x->type, x->nargs, args);
+    ds_expr *c = make(x->kind, x->type, x->nargs, args);
     if (!c)
         return NULL;
     c->col = x->col;
@@ -170,7 +178,7 @@ static ds_expr *node2(ds_xkind kind, int type, ds_expr *a, ds_expr *c) {
     }
     args[0] = a;
     args[1] = c;
-    return ds__expr_new(kind, type, 2, args);
+    return make(kind, type, 2, args);
 }
 
 static ds_expr *node1(ds_xkind kind, int type, ds_expr *a) {
@@ -182,7 +190,7 @@ static ds_expr *node1(ds_xkind kind, int type, ds_expr *a) {
         return NULL;
     }
     args[0] = a;
-    return ds__expr_new(kind, type, 1, args);
+    return make(kind, type, 1, args);
 }
 
 static ds_expr *bind_column(ds_binder *b, const ds_ast_expr *e) {
@@ -415,7 +423,7 @@ static ds_expr *bind_in(ds_binder *b, const ds_ast_expr *e) {
         t = DS_BIGINT;
     for (int k = 0; k <= n; k++)
         args[k] = ds__coerce(args[k], t);
-    ds_expr *in = ds__expr_new(DS_X_IN, DS_BOOLEAN, n + 1, args);
+    ds_expr *in = make(DS_X_IN, DS_BOOLEAN, n + 1, args);
     return e->negated ? node1(DS_X_NOT, DS_BOOLEAN, in) : in;
 fail:
     while (got--)
@@ -439,7 +447,7 @@ static ds_expr *bind_like(ds_binder *b, const ds_ast_expr *e) {
             return NULL;
         }
     }
-    ds_expr *like = ds__expr_new(DS_X_LIKE, DS_BOOLEAN, n, args);
+    ds_expr *like = make(DS_X_LIKE, DS_BOOLEAN, n, args);
     return e->negated ? node1(DS_X_NOT, DS_BOOLEAN, like) : like;
 }
 
@@ -500,7 +508,7 @@ static ds_expr *bind_case(ds_binder *b, const ds_ast_expr *e) {
         if (e->b)
             args[got - 1] = ds__coerce(args[got - 1], t);
     }
-    ds_expr *c = ds__expr_new(DS_X_CASE, t, got, args);
+    ds_expr *c = make(DS_X_CASE, t, got, args);
     if (c)
         c->has_else = e->b != NULL;
     return c;

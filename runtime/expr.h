@@ -107,8 +107,9 @@ typedef struct ds_eval_ctx {
     char errmsg[256];     /* set when evaluation fails */
 } ds_eval_ctx;
 
-/* Builds a node; args (nargs of them) become owned by it. NULL on
-   allocation failure (the args are then freed). */
+/* Builds a node: the nargs children in args become owned by it (the array
+   itself is copied; it stays the caller's). NULL on allocation failure or
+   when a child is NULL (the children are then freed). */
 ds_expr *ds__expr_new(ds_xkind kind, int type, int nargs, ds_expr **args);
 ds_expr *ds__expr_col(int col, int type);
 ds_expr *ds__expr_const(const ds_value *v, int type); /* v->type may be
