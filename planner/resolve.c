@@ -668,6 +668,8 @@ static int match_key(ds_binder *b, const ds_ast_expr *e) {
     ds_expr *x = ds__bind(&sub, e);
     if (!x)
         return -1;
+    if (x->type == DS_NULL) /* as the keys were: a NULL is a BIGINT key */
+        x = ds__coerce(x, DS_BIGINT);
     int found = -1;
     for (int k = 0; k < b->agg->nkeys && found < 0; k++)
         if (ds__expr_equal(x, b->agg->keys[k]))

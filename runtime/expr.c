@@ -542,7 +542,9 @@ static void in_linear(ds_expr *x, const ds_vec **argv, int n) {
         const ds_vec *l = argv[k];
         for (int w = 0; w < nw; w++) {
             int lo = w << 6, m = n - lo < 64 ? n - lo : 64;
-            uint64_t both = a->valid[w] & l->valid[w], eq = 0;
+            /* bits past row n may be stale: never look at those rows */
+            uint64_t tail = m == 64 ? ~(uint64_t)0 : ((uint64_t)1 << m) - 1;
+            uint64_t both = a->valid[w] & l->valid[w] & tail, eq = 0;
             lnull[w] |= ~l->valid[w];
             switch (a->type) {
             case DS_DOUBLE:

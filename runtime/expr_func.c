@@ -234,7 +234,10 @@ static int replace(ds_expr *x, ds_eval_ctx *ctx, int n, const ds_vec **argv) {
     const ds_vec *a = argv[0], *f = argv[1], *t = argv[2];
     size_t total = 0;
     for (int w = 0; w < NWORDS(n); w++) {
-        uint64_t k = a->valid[w] & f->valid[w], empty = 0;
+        int m = n - (w << 6) < 64 ? n - (w << 6) : 64;
+        uint64_t k = a->valid[w] & f->valid[w] &
+                     (m == 64 ? ~(uint64_t)0 : ((uint64_t)1 << m) - 1),
+                 empty = 0;
         for (uint64_t b = k & ~t->valid[w]; b; b &= b - 1) {
             int i = (w << 6) + __builtin_ctzll(b);
             if (f->v.str[i].n == 0)

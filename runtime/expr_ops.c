@@ -155,8 +155,9 @@ static int negate(ds_expr *x, ds_eval_ctx *ctx, int n, const ds_vec *va) {
     memcpy(o->valid, va->valid, sizeof(uint64_t) * (size_t)nw);
     ds__expr_valid_tail(o->valid, n);
     if (x->type == DS_DOUBLE) {
+        /* as SQLite: 0 - x, so that -(0.0) is 0.0, not -0.0 */
         for (int i = 0; i < n; i++)
-            o->v.f64[i] = -va->v.f64[i];
+            o->v.f64[i] = 0.0 - va->v.f64[i];
         return DS_OK;
     }
     const int64_t *a = va->v.i64;

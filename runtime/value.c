@@ -18,25 +18,105 @@ int ds__fmt_int(int64_t i, char *buf) {
     return snprintf(buf, DS_NUMBUF, "%lld", (long long)i);
 }
 
+/* The next decimal digit of *val (0 <= *val < 10), as SQLite's
+   et_getdigit: at most *cnt significant digits, then zeros. */
+static char next_digit(long double *val, int *cnt) {
+    if (*cnt <= 0)
+        return '0';
+    (*cnt)--;
+    int digit = (int)*val;
+    *val = (*val - (long double)digit) * 10.0;
+    return (char)('0' + digit);
+}
+
+/*
+** SQLite 3.40's "%!.15g" (its own printf, with long double arithmetic), so
+** that doubles turned into text match the oracle digit for digit: 15
+** significant digits, trailing zeros removed but one kept after the point,
+** exponent form below 1e-4 and from 1e15.
+*/
 int ds__fmt_double(double d, char *buf) {
     if (isnan(d))
         return snprintf(buf, DS_NUMBUF, "NaN");
     if (isinf(d))
         return snprintf(buf, DS_NUMBUF, d < 0 ? "-Inf" : "Inf");
-    int n = snprintf(buf, DS_NUMBUF, "%.15g", d);
-    if (strchr(buf, '.'))
-        return n;
-    char *e = strchr(buf, 'e');
-    if (!e) {
-        memcpy(buf + n, ".0", 3);
-        return n + 2;
+    long double v = d;
+    char *p = buf;
+    if (v < 0) {
+        v = -v;
+        *p++ = '-';
     }
-    /* 1e+20 -> 1.0e+20 */
-    size_t tail = strlen(e);
-    memmove(e + 2, e, tail + 1);
-    e[0] = '.';
-    e[1] = '0';
-    return n + 2;
+    int precision = 14; /* %.15g: one digit before the point */
+    /* the constants are doubles, as in SQLite, widened as it widens them */
+    long double rounder = 5.0e-05;
+    rounder *= 1.0e-10;
+    int exp = 0;
+    if (v > 0) {
+        long double scale = 1.0L;
+        while (v >= 1e100 * scale && exp <= 350) {
+            scale *= 1e100;
+            exp += 100;
+        }
+        while (v >= 1e10 * scale && exp <= 350) {
+            scale *= 1e10;
+            exp += 10;
+        }
+        while (v >= 10.0 * scale && exp <= 350) {
+            scale *= 10.0;
+            exp++;
+        }
+        v /= scale;
+        while (v < 1e-8) {
+            v *= 1e8;
+            exp -= 8;
+        }
+        while (v < 1.0) {
+            v *= 10.0;
+            exp--;
+        }
+    }
+    v += rounder;
+    if (v >= 10.0) {
+        v *= 0.1;
+        exp++;
+    }
+    int use_exp = exp < -4 || exp > precision;
+    int e2 = use_exp ? 0 : exp;
+    if (!use_exp)
+        precision -= exp;
+    int nsd = 26; /* significant digits produced, then '0's */
+    if (e2 < 0) {
+        *p++ = '0';
+    } else {
+        for (; e2 >= 0; e2--)
+            *p++ = next_digit(&v, &nsd);
+    }
+    *p++ = '.';
+    for (e2++; e2 < 0; precision--, e2++)
+        *p++ = '0';
+    while (precision-- > 0)
+        *p++ = next_digit(&v, &nsd);
+    while (p[-1] == '0')
+        p--;
+    if (p[-1] == '.')
+        *p++ = '0';
+    if (use_exp) {
+        *p++ = 'e';
+        if (exp < 0) {
+            *p++ = '-';
+            exp = -exp;
+        } else {
+            *p++ = '+';
+        }
+        if (exp >= 100) {
+            *p++ = (char)('0' + exp / 100);
+            exp %= 100;
+        }
+        *p++ = (char)('0' + exp / 10);
+        *p++ = (char)('0' + exp % 10);
+    }
+    *p = 0;
+    return (int)(p - buf);
 }
 
 int64_t ds__days_from_civil(int64_t y, unsigned m, unsigned d) {
