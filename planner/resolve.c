@@ -548,11 +548,11 @@ int ds__has_aggregate(const ds_ast_expr *e) {
 static ds_expr *bind_aggregate(ds_binder *b, const ds_ast_expr *e) {
     const ds_fninfo *fi = ds__fn_lookup(e->name.s);
     int nargs = e->args ? e->args->n : 0;
+    if (b->in_agg)
+        return fail(b, e->off, "aggregate functions cannot be nested");
     if (!b->post)
         return fail(b, e->off, "aggregate functions are not allowed in %s",
                     b->clause);
-    if (b->in_agg)
-        return fail(b, e->off, "aggregate functions cannot be nested");
     ds_aggspec sp;
     memset(&sp, 0, sizeof sp);
     sp.fn = (ds_aggfn)fi->fn;
