@@ -207,10 +207,12 @@ static int set(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
         e->clock = clock;
         return DS_OK;
     }
-    return ds__engine_sql_errorf(e, sql, st->name.off,
-                                 "unknown setting '%s' (known: "
-                                 "%s)",
-                                 name, "batch_interval, rows_per_batch, clock, idle_timeout, checkpoint_dir");
+    return ds__engine_sql_errorf(
+        e, sql, st->name.off,
+        "unknown setting '%s' (known: "
+        "%s)",
+        name,
+        "batch_interval, rows_per_batch, clock, idle_timeout, checkpoint_dir");
 }
 
 /* ------------------------------------------------- SHOW, DESCRIBE, ... */
@@ -338,8 +340,8 @@ static int show(ds_engine *e, const ds_ast_stmt *st) {
         break;
     }
     case DS_SHOW_METRICS: {
-        const char *names[] = {"query",     "input_rows", "output_rows",
-                               "emissions", "state_rows",         "state_bytes",
+        const char *names[] = {"query",     "input_rows",   "output_rows",
+                               "emissions", "state_rows",   "state_bytes",
                                "late_rows", "last_batch_us"};
         const int types[] = {I, I, I, I, I, I, I, I};
         if (table_init(&t, 8, names, types))

@@ -52,9 +52,9 @@ struct ds_query {
     ds_target target;
     ds_result_fn cb;
     void *user;
-    ds_stream *out_stream; /* derived stream fed (target STREAM) */
+    ds_stream *out_stream;  /* derived stream fed (target STREAM) */
     ds_stream *late_stream; /* LATE INTO stream fed with late rows */
-    int opened;            /* pipeline opened */
+    int opened;             /* pipeline opened */
     int ended;
     int status; /* DS_OK or the error that ended it */
     char errmsg[256];

@@ -46,8 +46,8 @@ static int deliver(void *user, const ds_emit *emit, const ds_batch *rows,
 
 /* LATE INTO: the stream the query's late rows go to, created with the
    window's input columns when it does not exist. */
-static int late_stream(ds_engine *e, const char *sql,
-                       const ds_ast_select *sel, struct ds_query *q) {
+static int late_stream(ds_engine *e, const char *sql, const ds_ast_select *sel,
+                       struct ds_query *q) {
     const ds_schema *ls = &q->plan->late;
     const char *name = q->plan->window.late_into;
     int off = sel->window->late_into.off;
@@ -57,15 +57,20 @@ static int late_stream(ds_engine *e, const char *sql,
         for (int k = 0; same && k < ls->ncols; k++)
             same = s->schema.cols[k].type == ls->cols[k].type;
         if (!same)
-            return ds__engine_sql_errorf(e, sql, off, "LATE INTO %s: the "
+            return ds__engine_sql_errorf(e, sql, off,
+                                         "LATE INTO %s: the "
                                          "stream's columns differ from the "
-                                         "window's input", name);
+                                         "window's input",
+                                         name);
         if (s->source || (s->producer && !s->producer->ended))
-            return ds__engine_sql_errorf(e, sql, off, "LATE INTO %s: the "
-                                         "stream is already fed by %s", name,
+            return ds__engine_sql_errorf(e, sql, off,
+                                         "LATE INTO %s: the "
+                                         "stream is already fed by %s",
+                                         name,
                                          s->source ? "a source" : "a query");
     } else {
-        const char **names = ds_malloc(sizeof(char *) * (size_t)(ls->ncols + 1));
+        const char **names =
+            ds_malloc(sizeof(char *) * (size_t)(ls->ncols + 1));
         int *types = ds_malloc(sizeof(int) * (size_t)(ls->ncols + 1));
         if (names && types) {
             for (int k = 0; k < ls->ncols; k++) {

@@ -13,7 +13,8 @@
 **     ds_exec(e, "CREATE STREAM q (line TEXT) FROM QUEUE;");
 **     ds_query_open(e, "SELECT line FROM q;", on_result, NULL, &query);
 **     ds_push(e, "q", "hello\nworld\n", 12);
-**     ds_step(e);                           // or ds_start + ds_await_termination
+**     ds_step(e);                           // or ds_start +
+*ds_await_termination
 **     ds_close(e);
 **
 ** Conventions, in the manner of SQLite:
@@ -106,8 +107,8 @@ typedef struct ds_config {
     void *on_result_user;      /* passed to on_result */
     ds_log_fn on_log;          /* NULL: log lines are dropped */
     void *on_log_user;
-    int64_t max_batches;       /* > 0: after this many batches every query
-                                  flushes its windows and ends (ds_start) */
+    int64_t max_batches; /* > 0: after this many batches every query
+                            flushes its windows and ends (ds_start) */
 } ds_config;
 
 /* Fills *cfg with the defaults. */
@@ -231,7 +232,7 @@ typedef struct ds_stats {
     int64_t batch_time;      /* end of the last batch, microseconds */
     int queries_running;
     int queries_ended;
-    int running;             /* the scheduler thread runs */
+    int running; /* the scheduler thread runs */
 } ds_stats;
 
 /* Fills *st; DS_MISUSE for a NULL engine. */
@@ -261,7 +262,7 @@ int ds_statement_is_query(const char *sql, size_t len);
 
 /* --- Results: valid only inside the callback that received them --- */
 
-int ds_result_query_id(const ds_result *r); /* 0: a statement's result */
+int ds_result_query_id(const ds_result *r);       /* 0: a statement's result */
 int64_t ds_result_batch(const ds_result *r);      /* 1 for the first batch */
 int64_t ds_result_batch_time(const ds_result *r); /* end of the batch, us */
 int ds_result_has_window(const ds_result *r);

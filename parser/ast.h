@@ -36,9 +36,9 @@ typedef struct ds_name {
 /* ------------------------------------------------------------ expressions */
 
 typedef enum ds_ast_expr_kind {
-    DS_AE_INT,       /* ival */
-    DS_AE_FLOAT,     /* dval */
-    DS_AE_STRING,    /* str */
+    DS_AE_INT,    /* ival */
+    DS_AE_FLOAT,  /* dval */
+    DS_AE_STRING, /* str */
     DS_AE_NULL,
     DS_AE_BOOL,      /* ival 0/1 */
     DS_AE_COLUMN,    /* name, qualifier (may be NULL): [qualifier.]name */
@@ -57,11 +57,23 @@ typedef enum ds_ast_expr_kind {
 
 /* Operators of DS_AE_UNARY and DS_AE_BINARY. */
 typedef enum ds_ast_op {
-    DS_OP_NEG, DS_OP_PLUS, DS_OP_NOT,           /* unary */
-    DS_OP_ADD, DS_OP_SUB, DS_OP_MUL, DS_OP_DIV, DS_OP_MOD,
+    DS_OP_NEG,
+    DS_OP_PLUS,
+    DS_OP_NOT, /* unary */
+    DS_OP_ADD,
+    DS_OP_SUB,
+    DS_OP_MUL,
+    DS_OP_DIV,
+    DS_OP_MOD,
     DS_OP_CONCAT,
-    DS_OP_EQ, DS_OP_NE, DS_OP_LT, DS_OP_LE, DS_OP_GT, DS_OP_GE,
-    DS_OP_AND, DS_OP_OR,
+    DS_OP_EQ,
+    DS_OP_NE,
+    DS_OP_LT,
+    DS_OP_LE,
+    DS_OP_GT,
+    DS_OP_GE,
+    DS_OP_AND,
+    DS_OP_OR,
 } ds_ast_op;
 
 typedef struct ds_ast_expr ds_ast_expr;
@@ -74,16 +86,16 @@ typedef struct ds_ast_exprs {
 
 struct ds_ast_expr {
     ds_ast_expr_kind kind;
-    int off, len;  /* the expression's text in the SQL: [off, off+len) */
+    int off, len; /* the expression's text in the SQL: [off, off+len) */
     ds_ast_op op;
-    int negated;   /* NOT IN, NOT BETWEEN, NOT LIKE, IS NOT NULL */
-    int distinct;  /* COUNT(DISTINCT x) */
-    int star;      /* COUNT(*) */
-    int type;      /* DS_BIGINT ... for CAST and typed strings */
+    int negated;  /* NOT IN, NOT BETWEEN, NOT LIKE, IS NOT NULL */
+    int distinct; /* COUNT(DISTINCT x) */
+    int star;     /* COUNT(*) */
+    int type;     /* DS_BIGINT ... for CAST and typed strings */
     int64_t ival;
     double dval;
-    char *str;       /* DS_AE_STRING, DS_AE_TYPED_STR: decoded, arena */
-    ds_name name;    /* column or function name */
+    char *str;         /* DS_AE_STRING, DS_AE_TYPED_STR: decoded, arena */
+    ds_name name;      /* column or function name */
     ds_name qualifier; /* s = NULL when absent */
     ds_ast_expr *a, *b, *c;
     ds_ast_exprs *args;
@@ -91,7 +103,7 @@ struct ds_ast_expr {
 
 /* --------------------------------------------------------------- SELECT */
 
-typedef struct ds_ast_item {  /* one select-list entry */
+typedef struct ds_ast_item { /* one select-list entry */
     ds_ast_expr *expr;
     ds_name alias; /* s = NULL when absent */
 } ds_ast_item;
@@ -123,11 +135,11 @@ typedef struct ds_ast_from {
     ds_ast_from_kind kind;
     ds_ast_join_kind join;
     int off;
-    ds_name name;     /* stream name (DS_FROM_STREAM) */
-    ds_name alias;    /* s = NULL when absent */
-    ds_ast_expr *expr; /* UNNEST argument */
+    ds_name name;          /* stream name (DS_FROM_STREAM) */
+    ds_name alias;         /* s = NULL when absent */
+    ds_ast_expr *expr;     /* UNNEST argument */
     ds_ast_names *columns; /* UNNEST column aliases, or NULL */
-    ds_ast_expr *on;  /* JOIN ... ON condition, or NULL */
+    ds_ast_expr *on;       /* JOIN ... ON condition, or NULL */
 } ds_ast_from;
 
 typedef struct ds_ast_froms {
@@ -138,7 +150,7 @@ typedef struct ds_ast_froms {
 typedef enum ds_window_kind {
     DS_WIN_NONE = 0, /* per batch */
     DS_WIN_TUMBLING,
-    DS_WIN_SLIDING,  /* HOPPING is a synonym */
+    DS_WIN_SLIDING, /* HOPPING is a synonym */
     DS_WIN_SESSION,
     DS_WIN_COUNT,
     DS_WIN_UNBOUNDED,
@@ -157,10 +169,10 @@ typedef struct ds_ast_window {
        COUNT: rows; SESSION: gap in microseconds in size. */
     int64_t size, slide;
     int size_off, slide_off;
-    ds_name on;            /* event-time column; s = NULL: processing time */
-    int64_t watermark;     /* microseconds; -1 when not given */
+    ds_name on;        /* event-time column; s = NULL: processing time */
+    int64_t watermark; /* microseconds; -1 when not given */
     int watermark_off;
-    ds_name late_into;     /* s = NULL when absent */
+    ds_name late_into; /* s = NULL when absent */
 } ds_ast_window;
 
 typedef struct ds_ast_order {
@@ -178,8 +190,8 @@ typedef struct ds_ast_select {
     int off;
     int distinct;
     ds_ast_items *items;
-    ds_ast_froms *from;       /* NULL: no FROM */
-    ds_ast_window *window;    /* NULL: per batch */
+    ds_ast_froms *from;    /* NULL: no FROM */
+    ds_ast_window *window; /* NULL: per batch */
     ds_emit_mode emit;
     int emit_off;
     ds_ast_expr *where;
@@ -268,13 +280,13 @@ typedef enum ds_stmt_kind {
 
 typedef struct ds_ast_stmt {
     ds_stmt_kind kind;
-    int off, len;            /* the statement's text, without the ';' */
+    int off, len; /* the statement's text, without the ';' */
     int if_not_exists, if_exists;
     ds_name name;            /* stream, table, sink or setting name */
     ds_ast_coldefs *columns; /* CREATE STREAM/TABLE columns, or NULL */
     ds_source_kind source;
     ds_sink_kind sink;
-    ds_name target;          /* socket address, file path, sqlite path */
+    ds_name target; /* socket address, file path, sqlite path */
     int target_off;
     ds_format_kind format;
     int format_off;
@@ -284,11 +296,11 @@ typedef struct ds_ast_stmt {
                                 EXPLAIN */
     ds_ast_exprs **rows;     /* INSERT VALUES: nrows lists */
     int nrows, cap_rows;
-    ds_object_kind object;   /* DROP */
+    ds_object_kind object; /* DROP */
     ds_show_kind show;
-    ds_ast_expr *value;      /* SET name = value */
-    int value_is_duration;   /* value->ival is microseconds */
-    int64_t query_id;        /* STOP QUERY n */
+    ds_ast_expr *value;    /* SET name = value */
+    int value_is_duration; /* value->ival is microseconds */
+    int64_t query_id;      /* STOP QUERY n */
 } ds_ast_stmt;
 
 typedef struct ds_ast_stmts {
@@ -378,8 +390,8 @@ void ds__parse_error(ds_parse_ctx *ctx, int off, const char *fmt, ...)
 /* An identifier as written (case kept), "quoted" or `quoted`. */
 ds_name ds__ast_name(ds_parse_ctx *ctx, ds_token t);
 ds_name ds__ast_string(ds_parse_ctx *ctx, ds_token t); /* '...' literal */
-ds_ast_expr *ds__ast_expr_new(ds_parse_ctx *ctx, ds_ast_expr_kind kind,
-                              int off, int end);
+ds_ast_expr *ds__ast_expr_new(ds_parse_ctx *ctx, ds_ast_expr_kind kind, int off,
+                              int end);
 ds_ast_expr *ds__ast_int(ds_parse_ctx *ctx, ds_token t);
 ds_ast_expr *ds__ast_float(ds_parse_ctx *ctx, ds_token t);
 ds_ast_expr *ds__ast_str(ds_parse_ctx *ctx, ds_token t);
@@ -389,8 +401,7 @@ ds_ast_expr *ds__ast_typed_str(ds_parse_ctx *ctx, int type, ds_token kw,
                                ds_token str);
 ds_ast_expr *ds__ast_column(ds_parse_ctx *ctx, ds_token qualifier,
                             ds_token name); /* qualifier.n == 0: none */
-ds_ast_expr *ds__ast_star(ds_parse_ctx *ctx, ds_token qualifier,
-                          ds_token star);
+ds_ast_expr *ds__ast_star(ds_parse_ctx *ctx, ds_token qualifier, ds_token star);
 /* A sign right before a number literal is folded into it: -5 is the
    DS_AE_INT -5, and -9223372036854775808 the smallest BIGINT. */
 ds_ast_expr *ds__ast_unary(ds_parse_ctx *ctx, ds_ast_op op, ds_token optok,
@@ -400,8 +411,7 @@ ds_ast_expr *ds__ast_binary(ds_parse_ctx *ctx, ds_ast_op op, ds_ast_expr *a,
 ds_ast_expr *ds__ast_call(ds_parse_ctx *ctx, ds_token name, ds_ast_exprs *args,
                           int distinct, int star, ds_token rparen);
 ds_ast_expr *ds__ast_case(ds_parse_ctx *ctx, ds_token kw, ds_ast_expr *operand,
-                          ds_ast_exprs *arms, ds_ast_expr *els,
-                          ds_token end);
+                          ds_ast_exprs *arms, ds_ast_expr *els, ds_token end);
 ds_ast_expr *ds__ast_cast(ds_parse_ctx *ctx, ds_token kw, ds_ast_expr *a,
                           int type, ds_token rparen);
 ds_ast_expr *ds__ast_in(ds_parse_ctx *ctx, ds_ast_expr *a, int negated,
@@ -441,14 +451,12 @@ ds_ast_stmt *ds__ast_stmt_new(ds_parse_ctx *ctx, ds_stmt_kind kind, int off);
    which an error was recorded is not appended. */
 void ds__ast_stmt_done(ds_parse_ctx *ctx, ds_ast_stmt *s, int end);
 /* Appends one VALUES row to an INSERT statement. */
-void ds__ast_stmt_add_row(ds_parse_ctx *ctx, ds_ast_stmt *s,
-                          ds_ast_exprs *row);
+void ds__ast_stmt_add_row(ds_parse_ctx *ctx, ds_ast_stmt *s, ds_ast_exprs *row);
 
 /* Duration in microseconds of `number unit`; unit is the unit token
    (MICROSECOND[S] ... DAY[S], any case). An unknown unit, a duration that
    is not positive or does not fit in int64 is an error; returns 0 then. */
-int64_t ds__ast_duration(ds_parse_ctx *ctx, ds_ast_expr *number,
-                         ds_token unit);
+int64_t ds__ast_duration(ds_parse_ctx *ctx, ds_ast_expr *number, ds_token unit);
 /* The literal number turned into a DS_AE_INT of ds__ast_duration()
    microseconds whose text covers `number unit`. */
 ds_ast_expr *ds__ast_duration_expr(ds_parse_ctx *ctx, ds_ast_expr *number,
@@ -457,9 +465,8 @@ ds_ast_expr *ds__ast_duration_expr(ds_parse_ctx *ctx, ds_ast_expr *number,
 /* FROM entries: a stream (or table) and UNNEST(e); alias.s may be NULL. */
 ds_ast_from *ds__ast_from_stream(ds_parse_ctx *ctx, ds_name name,
                                  ds_name alias);
-ds_ast_from *ds__ast_from_unnest(ds_parse_ctx *ctx, ds_token kw,
-                                 ds_ast_expr *e, ds_name alias,
-                                 ds_ast_names *columns);
+ds_ast_from *ds__ast_from_unnest(ds_parse_ctx *ctx, ds_token kw, ds_ast_expr *e,
+                                 ds_name alias, ds_ast_names *columns);
 /* Appends f to list (NULL: a new one), joined by join ON on (or NULL). */
 ds_ast_froms *ds__ast_froms_join(ds_parse_ctx *ctx, ds_ast_froms *list,
                                  ds_ast_join_kind join, ds_ast_from *f,
@@ -510,8 +517,8 @@ ds_ast_stmt *ds__ast_create_sink(ds_parse_ctx *ctx, ds_ast_stmt *s,
    SELECT (row NULL). */
 ds_ast_stmt *ds__ast_insert(ds_parse_ctx *ctx, ds_token kw, ds_name name,
                             ds_ast_exprs *row, ds_ast_select *sel);
-ds_ast_stmt *ds__ast_drop(ds_parse_ctx *ctx, ds_token kw,
-                          ds_object_kind object, int if_exists, ds_name name);
+ds_ast_stmt *ds__ast_drop(ds_parse_ctx *ctx, ds_token kw, ds_object_kind object,
+                          int if_exists, ds_name name);
 ds_ast_stmt *ds__ast_show(ds_parse_ctx *ctx, ds_token kw, ds_show_kind what);
 ds_ast_stmt *ds__ast_describe(ds_parse_ctx *ctx, ds_token kw, ds_name name);
 /* SET name = value; is_duration: value is a ds__ast_duration_expr(). */

@@ -6,9 +6,9 @@
 #include "logical.h"
 
 static const char *kind_name(ds_lkind k) {
-    static const char *names[] = {"Scan",      "Unnest",  "Filter",
-                                  "Window",    "Aggregate", "Project",
-                                  "Sort",      "Limit",   "Output"};
+    static const char *names[] = {"Scan",   "Unnest",    "Filter",
+                                  "Window", "Aggregate", "Project",
+                                  "Sort",   "Limit",     "Output"};
     return names[k];
 }
 
@@ -118,8 +118,7 @@ static void node(const ds_plan *plan, const ds_lnode *n, ds_strbuf *sb) {
     case DS_L_SORT:
         ds__strbuf_puts(sb, " [");
         for (int k = 0; k < n->nkeys; k++)
-            ds__strbuf_printf(sb, "%s%s%s", k ? ", " : "",
-                              in[n->sort_cols[k]],
+            ds__strbuf_printf(sb, "%s%s%s", k ? ", " : "", in[n->sort_cols[k]],
                               n->sort_desc[k] ? " DESC" : "");
         ds__strbuf_putc(sb, ']');
         break;

@@ -42,10 +42,10 @@ void ds__lnode_free(ds_lnode *n) {
 static int set_schema(ds_planner *pl, ds_lnode *n, int ncols,
                       const char **names, const int *types) {
     n->ncols = ncols;
-    n->names = ds__arena_alloc(&pl->plan->arena,
-                               sizeof(char *) * (size_t)(ncols + 1));
-    n->types = ds__arena_alloc(&pl->plan->arena,
-                               sizeof(int) * (size_t)(ncols + 1));
+    n->names =
+        ds__arena_alloc(&pl->plan->arena, sizeof(char *) * (size_t)(ncols + 1));
+    n->types =
+        ds__arena_alloc(&pl->plan->arena, sizeof(int) * (size_t)(ncols + 1));
     if (!n->names || !n->types)
         return DS_NOMEM;
     for (int k = 0; k < ncols; k++) {
@@ -56,10 +56,10 @@ static int set_schema(ds_planner *pl, ds_lnode *n, int ncols,
 }
 
 static int scope_schema(ds_planner *pl, ds_lnode *n, const ds_scope *s) {
-    const char **names = ds__arena_alloc(&pl->plan->arena,
-                                         sizeof(char *) * (size_t)(s->n + 1));
-    int *types = ds__arena_alloc(&pl->plan->arena,
-                                 sizeof(int) * (size_t)(s->n + 1));
+    const char **names =
+        ds__arena_alloc(&pl->plan->arena, sizeof(char *) * (size_t)(s->n + 1));
+    int *types =
+        ds__arena_alloc(&pl->plan->arena, sizeof(int) * (size_t)(s->n + 1));
     if (!names || !types)
         return DS_NOMEM;
     for (int k = 0; k < s->n; k++) {
@@ -75,11 +75,13 @@ static int plan_from(ds_planner *pl, const ds_ast_select *sel, ds_scope *scope,
                      ds_lnode **out) {
     ds_arena *ar = &pl->plan->arena;
     if (!sel->from || sel->from->n == 0)
-        return ds__plan_error(pl, sel->off, "a continuous query needs FROM "
+        return ds__plan_error(pl, sel->off,
+                              "a continuous query needs FROM "
                               "a stream");
     const ds_ast_from *f0 = &sel->from->v[0];
     if (f0->kind != DS_FROM_STREAM)
-        return ds__plan_error(pl, f0->off, "the first FROM item must be a "
+        return ds__plan_error(pl, f0->off,
+                              "the first FROM item must be a "
                               "stream");
     int nunnest = 0;
     for (int k = 1; k < sel->from->n; k++) {
@@ -87,10 +89,12 @@ static int plan_from(ds_planner *pl, const ds_ast_select *sel, ds_scope *scope,
         if (f->kind == DS_FROM_STREAM)
             return ds__plan_error(pl, f->off, "not supported yet: joins");
         if (f->on)
-            return ds__plan_error(pl, f->on->off, "not supported yet: JOIN "
+            return ds__plan_error(pl, f->on->off,
+                                  "not supported yet: JOIN "
                                   "... ON with UNNEST");
         if (++nunnest > 1)
-            return ds__plan_error(pl, f->off, "not supported yet: more than "
+            return ds__plan_error(pl, f->off,
+                                  "not supported yet: more than "
                                   "one UNNEST");
     }
     const char *canonical = NULL;
@@ -127,16 +131,18 @@ static int plan_from(ds_planner *pl, const ds_ast_select *sel, ds_scope *scope,
     const ds_ast_expr *arg = u->expr;
     if (arg->kind != DS_AE_CALL || !ds__name_eq(arg->name.s, "split") ||
         !arg->args || arg->args->n != 2)
-        return ds__plan_error(pl, arg->off, "not supported yet: UNNEST of "
+        return ds__plan_error(pl, arg->off,
+                              "not supported yet: UNNEST of "
                               "anything but split(text, separator)");
     if (u->columns && u->columns->n != 1)
-        return ds__plan_error(pl, u->off, "UNNEST(split(...)) gives one "
+        return ds__plan_error(pl, u->off,
+                              "UNNEST(split(...)) gives one "
                               "column, but %d names were given",
                               u->columns->n);
     ds_binder b = {.pl = pl, .scope = scope, .clause = "UNNEST"};
     ds_expr *text = ds__coerce(ds__bind(&b, arg->args->v[0]), DS_TEXT);
-    ds_expr *sep = text ? ds__coerce(ds__bind(&b, arg->args->v[1]), DS_TEXT)
-                        : NULL;
+    ds_expr *sep =
+        text ? ds__coerce(ds__bind(&b, arg->args->v[1]), DS_TEXT) : NULL;
     if (!text || !sep) {
         ds__expr_free(text);
         return pl->failed ? DS_ERROR : DS_NOMEM;
@@ -159,9 +165,9 @@ static int plan_from(ds_planner *pl, const ds_ast_select *sel, ds_scope *scope,
         un->carry[k] = k;
     ds_scope_col *c = &scope->cols[scope->n++];
     c->qual = u->alias.s;
-    c->name = ds__plan_strdup(pl, u->columns ? u->columns->v[0].s
-                                             : (u->alias.s ? u->alias.s
-                                                           : "unnest"));
+    c->name =
+        ds__plan_strdup(pl, u->columns ? u->columns->v[0].s
+                                       : (u->alias.s ? u->alias.s : "unnest"));
     c->type = DS_TEXT;
     if (!c->name)
         return DS_NOMEM;
@@ -177,7 +183,8 @@ static int plan_window(ds_planner *pl, const ds_ast_select *sel,
     w->emit = sel->emit;
     if (!aw) {
         if (sel->emit == DS_EMIT_CHANGES)
-            return ds__plan_error(pl, sel->emit_off, "EMIT CHANGES needs a "
+            return ds__plan_error(pl, sel->emit_off,
+                                  "EMIT CHANGES needs a "
                                   "WINDOW clause");
         return DS_OK;
     }
@@ -189,13 +196,16 @@ static int plan_window(ds_planner *pl, const ds_ast_select *sel,
     w->time_col = -1;
     if (aw->kind == DS_WIN_COUNT) {
         if (aw->size <= 0 || w->slide <= 0)
-            return ds__plan_error(pl, aw->size_off, "COUNT window SIZE and "
+            return ds__plan_error(pl, aw->size_off,
+                                  "COUNT window SIZE and "
                                   "SLIDE must be positive row counts");
         if (w->slide > w->size)
-            return ds__plan_error(pl, aw->slide_off, "window SLIDE must not "
+            return ds__plan_error(pl, aw->slide_off,
+                                  "window SLIDE must not "
                                   "be larger than SIZE");
         if (sel->emit == DS_EMIT_CHANGES)
-            return ds__plan_error(pl, sel->emit_off, "EMIT CHANGES does not "
+            return ds__plan_error(pl, sel->emit_off,
+                                  "EMIT CHANGES does not "
                                   "apply to COUNT windows");
     }
     if (aw->on.s) {
@@ -207,18 +217,21 @@ static int plan_window(ds_planner *pl, const ds_ast_select *sel,
             return ds__plan_error(pl, aw->on.off, "no such column: %s",
                                   aw->on.s);
         if (scope->cols[found].type != DS_TIMESTAMP)
-            return ds__plan_error(pl, aw->on.off, "the event-time column %s "
-                                  "must be a TIMESTAMP, not %s", aw->on.s,
+            return ds__plan_error(pl, aw->on.off,
+                                  "the event-time column %s "
+                                  "must be a TIMESTAMP, not %s",
+                                  aw->on.s,
                                   ds_type_name(scope->cols[found].type));
         if (aw->kind == DS_WIN_COUNT || aw->kind == DS_WIN_UNBOUNDED)
-            return ds__plan_error(pl, aw->on.off, "ON applies to TUMBLING, "
+            return ds__plan_error(pl, aw->on.off,
+                                  "ON applies to TUMBLING, "
                                   "SLIDING and SESSION windows only");
         w->time_col = found;
     } else if (aw->watermark >= 0 || aw->late_into.s) {
-        return ds__plan_error(pl, aw->watermark >= 0 ? aw->watermark_off
-                                                     : aw->late_into.off,
-                              "WATERMARK and LATE INTO need an event-time "
-                              "column (ON col)");
+        return ds__plan_error(
+            pl, aw->watermark >= 0 ? aw->watermark_off : aw->late_into.off,
+            "WATERMARK and LATE INTO need an event-time "
+            "column (ON col)");
     }
     if (aw->late_into.s) {
         w->late_into = ds__plan_strdup(pl, aw->late_into.s);
@@ -239,18 +252,21 @@ static int plan_window(ds_planner *pl, const ds_ast_select *sel,
          aw->kind == DS_WIN_SESSION)) {
         const char *what = aw->kind == DS_WIN_SESSION ? "GAP" : "SIZE";
         if (aw->size % bi)
-            return ds__plan_error(pl, aw->size_off, "window %s must be a "
+            return ds__plan_error(pl, aw->size_off,
+                                  "window %s must be a "
                                   "multiple of the batch interval (%lld ms) "
                                   "in processing time",
                                   what, (long long)(bi / 1000));
         if (aw->kind == DS_WIN_SLIDING && aw->slide % bi)
-            return ds__plan_error(pl, aw->slide_off, "window SLIDE must be a "
+            return ds__plan_error(pl, aw->slide_off,
+                                  "window SLIDE must be a "
                                   "multiple of the batch interval (%lld ms) "
                                   "in processing time",
                                   (long long)(bi / 1000));
     }
     if (aw->kind == DS_WIN_SLIDING && aw->slide > aw->size)
-        return ds__plan_error(pl, aw->slide_off, "window SLIDE must not be "
+        return ds__plan_error(pl, aw->slide_off,
+                              "window SLIDE must not be "
                               "larger than SIZE");
     return DS_OK;
 }
@@ -266,8 +282,8 @@ typedef struct item {
 static int expand_items(ds_planner *pl, const ds_ast_select *sel,
                         const ds_scope *scope, item **out, int *nout) {
     int cap = sel->items->n + scope->n, n = 0;
-    item *items = ds__arena_alloc(&pl->plan->arena,
-                                  sizeof(item) * (size_t)(cap + 1));
+    item *items =
+        ds__arena_alloc(&pl->plan->arena, sizeof(item) * (size_t)(cap + 1));
     if (!items)
         return DS_NOMEM;
     for (int k = 0; k < sel->items->n; k++) {
@@ -317,8 +333,10 @@ static const ds_ast_expr *group_term(ds_planner *pl, const ds_ast_expr *g,
                                      const ds_scope *scope) {
     if (g->kind == DS_AE_INT) {
         if (g->ival < 1 || g->ival > nitems) {
-            ds__plan_error(pl, g->off, "GROUP BY term out of range - should "
-                           "be between 1 and %d", nitems);
+            ds__plan_error(pl, g->off,
+                           "GROUP BY term out of range - should "
+                           "be between 1 and %d",
+                           nitems);
             return NULL;
         }
         const item *it = &items[g->ival - 1];
@@ -327,8 +345,10 @@ static const ds_ast_expr *group_term(ds_planner *pl, const ds_ast_expr *g,
             return NULL;
         }
         if (ds__has_aggregate(it->ast)) {
-            ds__plan_error(pl, g->off, "GROUP BY term %lld refers to an "
-                           "aggregate", (long long)g->ival);
+            ds__plan_error(pl, g->off,
+                           "GROUP BY term %lld refers to an "
+                           "aggregate",
+                           (long long)g->ival);
             return NULL;
         }
         return it->ast;
@@ -365,8 +385,10 @@ static int plan_order(ds_planner *pl, const ds_ast_select *sel, ds_binder *b,
         sort->sort_nulls_first[k] = o->nulls == 0 ? -1 : o->nulls == 1;
         if (e->kind == DS_AE_INT) {
             if (e->ival < 1 || e->ival > nitems)
-                return ds__plan_error(pl, e->off, "ORDER BY term out of range "
-                                      "- should be between 1 and %d", nitems);
+                return ds__plan_error(pl, e->off,
+                                      "ORDER BY term out of range "
+                                      "- should be between 1 and %d",
+                                      nitems);
             col = (int)e->ival - 1;
         } else if (e->kind == DS_AE_COLUMN && !e->qualifier.s) {
             for (int i = 0; i < nitems && col < 0; i++)
@@ -385,8 +407,9 @@ static int plan_order(ds_planner *pl, const ds_ast_select *sel, ds_binder *b,
             if (col >= 0) {
                 ds__expr_free(x);
             } else {
-                ds_expr **ne = ds_realloc(proj->exprs, sizeof(ds_expr *) *
-                                                           (size_t)(proj->nexprs + 1));
+                ds_expr **ne =
+                    ds_realloc(proj->exprs,
+                               sizeof(ds_expr *) * (size_t)(proj->nexprs + 1));
                 if (!ne) {
                     ds__expr_free(x);
                     return DS_NOMEM;
@@ -440,8 +463,7 @@ static int project_schema(ds_planner *pl, ds_lnode *proj, const item *items,
     return set_schema(pl, proj, proj->nexprs, names, types);
 }
 
-int ds__plan_logical(ds_planner *pl, const ds_ast_select *sel,
-                     ds_lnode **out) {
+int ds__plan_logical(ds_planner *pl, const ds_ast_select *sel, ds_lnode **out) {
     ds_scope scope = {0, NULL};
     ds_lnode *root = NULL;
     item *items = NULL;
@@ -478,16 +500,17 @@ int ds__plan_logical(ds_planner *pl, const ds_ast_select *sel,
     for (int k = 0; sel->order_by && k < sel->order_by->n && !aggregate; k++)
         aggregate = ds__has_aggregate(sel->order_by->v[k].expr);
     if (sel->distinct && aggregate) {
-        rc = ds__plan_error(pl, sel->off, "not supported yet: SELECT "
+        rc = ds__plan_error(pl, sel->off,
+                            "not supported yet: SELECT "
                             "DISTINCT with aggregates or GROUP BY");
         goto fail;
     }
 
-    if (!aggregate && !sel->distinct &&
-        pl->plan->window.kind != DS_WIN_NONE) {
+    if (!aggregate && !sel->distinct && pl->plan->window.kind != DS_WIN_NONE) {
         if (pl->plan->window.kind == DS_WIN_SESSION ||
             pl->plan->window.kind == DS_WIN_COUNT) {
-            rc = ds__plan_error(pl, sel->window->off, "SESSION and COUNT "
+            rc = ds__plan_error(pl, sel->window->off,
+                                "SESSION and COUNT "
                                 "windows need aggregates (they are per "
                                 "GROUP BY key)");
             goto fail;
@@ -520,8 +543,8 @@ int ds__plan_logical(ds_planner *pl, const ds_ast_select *sel,
             if (sel->distinct) {
                 x = bind_item(&kb, &items[k]);
             } else {
-                const ds_ast_expr *g = group_term(pl, sel->group_by->v[k],
-                                                  items, nitems, &scope);
+                const ds_ast_expr *g =
+                    group_term(pl, sel->group_by->v[k], items, nitems, &scope);
                 x = g ? ds__bind(&kb, g) : NULL;
             }
             if (!x) {
@@ -552,7 +575,8 @@ int ds__plan_logical(ds_planner *pl, const ds_ast_select *sel,
         ds_expr *x;
         if (!items[k].ast && b.post) {
             ds__lnode_free(proj);
-            rc = ds__plan_error(pl, sel->off, "* cannot be used with GROUP "
+            rc = ds__plan_error(pl, sel->off,
+                                "* cannot be used with GROUP "
                                 "BY or aggregates");
             goto fail;
         }
@@ -599,8 +623,8 @@ int ds__plan_logical(ds_planner *pl, const ds_ast_select *sel,
             memset(&def, 0, sizeof def);
             agg->label = sel->distinct ? "DISTINCT" : NULL;
             int n = agg->agg.nkeys + agg->agg.naggs;
-            const char **names = ds__arena_alloc(&pl->plan->arena,
-                                                 sizeof(char *) * (size_t)(n + 1));
+            const char **names = ds__arena_alloc(
+                &pl->plan->arena, sizeof(char *) * (size_t)(n + 1));
             int *types = ds__arena_alloc(&pl->plan->arena,
                                          sizeof(int) * (size_t)(n + 1));
             if (!names || !types) {
@@ -608,11 +632,11 @@ int ds__plan_logical(ds_planner *pl, const ds_ast_select *sel,
             } else {
                 for (int k = 0; k < n; k++) {
                     types[k] = ds__aggdef_out_type(&agg->agg, k);
-                    names[k] = k < agg->agg.nkeys
-                                   ? (agg->agg.keys[k]->label
-                                          ? agg->agg.keys[k]->label
-                                          : "key")
-                                   : agg->agg.aggs[k - agg->agg.nkeys].label;
+                    names[k] =
+                        k < agg->agg.nkeys
+                            ? (agg->agg.keys[k]->label ? agg->agg.keys[k]->label
+                                                       : "key")
+                            : agg->agg.aggs[k - agg->agg.nkeys].label;
                 }
                 rc = set_schema(pl, agg, n, names, types);
             }

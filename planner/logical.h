@@ -15,7 +15,7 @@
 typedef struct ds_planner {
     const ds_plan_env *env;
     const char *sql;
-    ds_plan *plan;        /* the plan being built; its arena */
+    ds_plan *plan; /* the plan being built; its arena */
     ds_parse_error *err;
     int failed;
 } ds_planner;
@@ -51,7 +51,7 @@ typedef struct ds_binder {
     /* aggregate queries, after the aggregate: expressions are rewritten
        over the aggregate's output (keys, then aggregates) */
     int post;
-    ds_aggdef *agg;        /* keys already set; aggregates are added */
+    ds_aggdef *agg; /* keys already set; aggregates are added */
     int agg_cap;
 } ds_binder;
 
@@ -111,18 +111,18 @@ typedef struct ds_lnode ds_lnode;
 
 struct ds_lnode {
     ds_lkind kind;
-    ds_lnode *input;     /* owned */
-    int ncols;           /* output columns */
-    const char **names;  /* arena */
-    int *types;          /* arena */
-    const char *label;   /* arena: e.g. "HAVING" for a filter after an
-                            aggregate */
+    ds_lnode *input;    /* owned */
+    int ncols;          /* output columns */
+    const char **names; /* arena */
+    int *types;         /* arena */
+    const char *label;  /* arena: e.g. "HAVING" for a filter after an
+                           aggregate */
     /* SCAN */
     const char *stream;
     /* UNNEST: text and separator; carried input columns */
     ds_expr *text, *sep;
     int ncarry;
-    int *carry;          /* arena */
+    int *carry; /* arena */
     /* FILTER */
     ds_expr *pred;
     /* WINDOW: see plan->window */
@@ -130,7 +130,7 @@ struct ds_lnode {
     ds_aggdef agg;
     /* PROJECT */
     int nexprs;
-    ds_expr **exprs;     /* ds_malloc'ed array */
+    ds_expr **exprs; /* ds_malloc'ed array */
     /* SORT */
     int nkeys;
     int *sort_cols, *sort_desc, *sort_nulls_first; /* arena */
@@ -144,8 +144,7 @@ ds_lnode *ds__lnode_new(ds_planner *pl, ds_lkind kind, ds_lnode *input);
 void ds__lnode_free(ds_lnode *n);
 
 /* The passes. */
-int ds__plan_logical(ds_planner *pl, const ds_ast_select *sel,
-                     ds_lnode **out);
+int ds__plan_logical(ds_planner *pl, const ds_ast_select *sel, ds_lnode **out);
 int ds__plan_rewrite(ds_planner *pl, ds_lnode *root);
 int ds__plan_physical(ds_planner *pl, ds_lnode *root);
 /* The logical tree as indented text, into sb. */

@@ -36,14 +36,17 @@ static ds_op *aggregate_op(const ds_plan_window *w, const ds_winspec *spec,
 
 int ds__plan_physical(ds_planner *pl, ds_lnode *root) {
     const ds_plan_window *w = &pl->plan->window;
-    static const ds_wkind kinds[] = {
-        [DS_WIN_TUMBLING] = DS_WK_TUMBLING, [DS_WIN_SLIDING] = DS_WK_SLIDING,
-        [DS_WIN_SESSION] = DS_WK_SESSION,   [DS_WIN_COUNT] = DS_WK_COUNT,
-        [DS_WIN_UNBOUNDED] = DS_WK_UNBOUNDED};
-    ds_winspec spec = {kinds[w->kind], w->size,
-                       w->slide ? w->slide : w->size, w->time_col,
-                       w->watermark, w->event_time ? pl->env->idle_timeout_us
-                                                   : 0,
+    static const ds_wkind kinds[] = {[DS_WIN_TUMBLING] = DS_WK_TUMBLING,
+                                     [DS_WIN_SLIDING] = DS_WK_SLIDING,
+                                     [DS_WIN_SESSION] = DS_WK_SESSION,
+                                     [DS_WIN_COUNT] = DS_WK_COUNT,
+                                     [DS_WIN_UNBOUNDED] = DS_WK_UNBOUNDED};
+    ds_winspec spec = {kinds[w->kind],
+                       w->size,
+                       w->slide ? w->slide : w->size,
+                       w->time_col,
+                       w->watermark,
+                       w->event_time ? pl->env->idle_timeout_us : 0,
                        w->emit == DS_EMIT_CHANGES};
     ds_lnode *chain[64];
     int n = 0;
@@ -71,8 +74,8 @@ int ds__plan_physical(ds_planner *pl, ds_lnode *root) {
             x->pred = NULL;
             break;
         case DS_L_WINDOW:
-            rc = add(plan, ds__op_window_rows_new(&spec, x->ncols, x->types),
-                     x);
+            rc =
+                add(plan, ds__op_window_rows_new(&spec, x->ncols, x->types), x);
             emitter = 1;
             break;
         case DS_L_AGGREGATE:
@@ -81,8 +84,7 @@ int ds__plan_physical(ds_planner *pl, ds_lnode *root) {
             break;
         case DS_L_PROJECT:
             if (!emitter) {
-                rc = add(plan, ds__op_emit_batch_new(in->ncols, in->types),
-                         in);
+                rc = add(plan, ds__op_emit_batch_new(in->ncols, in->types), in);
                 emitter = 1;
                 if (rc)
                     break;

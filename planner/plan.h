@@ -37,7 +37,7 @@ typedef struct ds_schema {
 /* What the planner may ask of the engine's catalog. */
 typedef struct ds_plan_env {
     /* The schema of the stream named name (case-insensitive), or NULL.
-       *canonical receives the name as the catalog spells it. */
+     *canonical receives the name as the catalog spells it. */
     const ds_schema *(*find_stream)(void *user, const char *name,
                                     const char **canonical);
     void *user;
@@ -58,13 +58,13 @@ typedef struct ds_plan_window {
 } ds_plan_window;
 
 typedef struct ds_plan {
-    ds_arena arena;          /* names, labels, explain text */
-    const char *stream;      /* the input stream, canonical name (arena) */
-    ds_schema out;           /* visible output columns (arena) */
+    ds_arena arena;     /* names, labels, explain text */
+    const char *stream; /* the input stream, canonical name (arena) */
+    ds_schema out;      /* visible output columns (arena) */
     ds_plan_window window;
-    ds_schema late;          /* LATE INTO: the late rows' columns (arena) */
-    ds_pipeline pipeline;    /* owned operators */
-    char *logical;           /* EXPLAIN text of the logical plan (arena) */
+    ds_schema late;       /* LATE INTO: the late rows' columns (arena) */
+    ds_pipeline pipeline; /* owned operators */
+    char *logical;        /* EXPLAIN text of the logical plan (arena) */
 } ds_plan;
 
 /*

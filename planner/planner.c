@@ -9,9 +9,7 @@
 #include <stdio.h>
 #include <strings.h>
 
-int ds__name_eq(const char *a, const char *b) {
-    return strcasecmp(a, b) == 0;
-}
+int ds__name_eq(const char *a, const char *b) { return strcasecmp(a, b) == 0; }
 
 int ds__plan_error(ds_planner *pl, int off, const char *fmt, ...) {
     if (pl->failed)
@@ -26,8 +24,8 @@ int ds__plan_error(ds_planner *pl, int off, const char *fmt, ...) {
 }
 
 const char *ds__plan_text(ds_planner *pl, int off, int len) {
-    const char *s = ds__arena_strndup(&pl->plan->arena, pl->sql + off,
-                                      (size_t)len);
+    const char *s =
+        ds__arena_strndup(&pl->plan->arena, pl->sql + off, (size_t)len);
     return s ? s : "?";
 }
 
@@ -47,8 +45,8 @@ void ds__plan_free(ds_plan *p) {
 static int set_output(ds_planner *pl, const ds_lnode *out) {
     ds_plan *p = pl->plan;
     p->out.ncols = out->nout;
-    p->out.cols = ds__arena_alloc(&p->arena,
-                                  sizeof(ds_column) * (size_t)(out->nout + 1));
+    p->out.cols =
+        ds__arena_alloc(&p->arena, sizeof(ds_column) * (size_t)(out->nout + 1));
     if (!p->out.cols)
         return DS_NOMEM;
     for (int k = 0; k < out->nout; k++) {
@@ -81,9 +79,9 @@ int ds__plan_select(const ds_plan_env *env, const char *sql,
         ds_strbuf sb;
         ds__strbuf_init(&sb);
         ds__plan_explain_logical(p, root, &sb);
-        p->logical = sb.oom ? NULL
-                            : ds__arena_strndup(&p->arena, ds__strbuf_cstr(&sb),
-                                                sb.len);
+        p->logical =
+            sb.oom ? NULL
+                   : ds__arena_strndup(&p->arena, ds__strbuf_cstr(&sb), sb.len);
         ds__strbuf_fini(&sb);
         if (!p->logical)
             rc = DS_NOMEM;
@@ -105,8 +103,8 @@ int ds__plan_check_columns(const ds_ast_coldefs *cols, ds_parse_error *err) {
     for (int k = 0; cols && k < cols->n; k++) {
         for (int j = 0; j < k; j++) {
             if (ds__name_eq(cols->v[j].name.s, cols->v[k].name.s)) {
-                snprintf(err->msg, sizeof err->msg,
-                         "duplicate column name: %s", cols->v[k].name.s);
+                snprintf(err->msg, sizeof err->msg, "duplicate column name: %s",
+                         cols->v[k].name.s);
                 err->off = cols->v[k].name.off;
                 return DS_ERROR;
             }
@@ -166,9 +164,10 @@ int ds__plan_values(const char *sql, const ds_ast_stmt *stmt,
                      (t == DS_DOUBLE && types[k] == DS_BIGINT);
             if (!ok) {
                 ds__expr_free(x);
-                rc = ds__plan_error(&pl, e->off, "a %s value cannot go into "
-                                    "column %s %s", ds_type_name(t),
-                                    target->cols[k].name,
+                rc = ds__plan_error(&pl, e->off,
+                                    "a %s value cannot go into "
+                                    "column %s %s",
+                                    ds_type_name(t), target->cols[k].name,
                                     ds_type_name(types[k]));
                 break;
             }

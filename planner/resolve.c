@@ -213,9 +213,11 @@ static ds_expr *bind_column(ds_binder *b, const ds_ast_expr *e) {
     if (!q && (ds__name_eq(name, "window_start") ||
                ds__name_eq(name, "window_end"))) {
         if (!b->has_window)
-            return fail(b, e->off, "%s can only be used after a time window "
+            return fail(b, e->off,
+                        "%s can only be used after a time window "
                         "(TUMBLING, SLIDING, SESSION or UNBOUNDED): in "
-                        "SELECT, HAVING or ORDER BY", name);
+                        "SELECT, HAVING or ORDER BY",
+                        name);
         return ds__expr_new(ds__name_eq(name, "window_start")
                                 ? DS_X_WINDOW_START
                                 : DS_X_WINDOW_END,
@@ -270,8 +272,10 @@ static ds_expr *bind_literal(ds_binder *b, const ds_ast_expr *e) {
 
 static ds_expr *bind_arith(ds_binder *b, const ds_ast_expr *e, ds_expr *l,
                            ds_expr *r) {
-    static const char *ops[] = {[DS_OP_ADD] = "+", [DS_OP_SUB] = "-",
-                                [DS_OP_MUL] = "*", [DS_OP_DIV] = "/",
+    static const char *ops[] = {[DS_OP_ADD] = "+",
+                                [DS_OP_SUB] = "-",
+                                [DS_OP_MUL] = "*",
+                                [DS_OP_DIV] = "/",
                                 [DS_OP_MOD] = "%"};
     int lt = l->type, rt = r->type;
     if ((lt != DS_NULL && !is_numeric(lt)) ||
@@ -290,31 +294,28 @@ static ds_expr *bind_arith(ds_binder *b, const ds_ast_expr *e, ds_expr *l,
     return node2(kinds[e->op], t, ds__coerce(l, t), ds__coerce(r, t));
 }
 
-static ds_expr *bind_compare(ds_binder *b, int off, ds_xkind kind,
-                             ds_expr *l, ds_expr *r) {
+static ds_expr *bind_compare(ds_binder *b, int off, ds_xkind kind, ds_expr *l,
+                             ds_expr *r) {
     int t = common_type(l->type, r->type);
     if (t < 0) {
         int lt = l->type, rt = r->type;
         ds__expr_free(l);
         ds__expr_free(r);
-        return fail(b, off, "cannot compare %s with %s", tname(lt),
-                    tname(rt));
+        return fail(b, off, "cannot compare %s with %s", tname(lt), tname(rt));
     }
     if (t == DS_NULL)
         t = DS_BIGINT;
     return node2(kind, DS_BOOLEAN, ds__coerce(l, t), ds__coerce(r, t));
 }
 
-static ds_expr *need_bool(ds_binder *b, int off, const char *what,
-                          ds_expr *x) {
+static ds_expr *need_bool(ds_binder *b, int off, const char *what, ds_expr *x) {
     if (!x)
         return NULL;
     if (x->type == DS_BOOLEAN || x->type == DS_NULL)
         return ds__coerce(x, DS_BOOLEAN);
     int t = x->type;
     ds__expr_free(x);
-    return fail(b, off, "%s needs a BOOLEAN operand, got %s", what,
-                tname(t));
+    return fail(b, off, "%s needs a BOOLEAN operand, got %s", what, tname(t));
 }
 
 static ds_expr *bind_binary(ds_binder *b, const ds_ast_expr *e) {
@@ -341,8 +342,7 @@ static ds_expr *bind_binary(ds_binder *b, const ds_ast_expr *e) {
         const char *w = e->op == DS_OP_AND ? "AND" : "OR";
         l = need_bool(b, e->a->off, w, l);
         r = need_bool(b, e->b->off, w, r);
-        return node2(e->op == DS_OP_AND ? DS_X_AND : DS_X_OR, DS_BOOLEAN, l,
-                     r);
+        return node2(e->op == DS_OP_AND ? DS_X_AND : DS_X_OR, DS_BOOLEAN, l, r);
     }
     default: {
         static const ds_xkind cmp[] = {
@@ -566,8 +566,10 @@ static ds_expr *bind_aggregate(ds_binder *b, const ds_ast_expr *e) {
         sp.result_type = DS_BIGINT;
     } else {
         if (nargs != 1)
-            return fail(b, e->off, "wrong number of arguments to function "
-                        "%s()", fi->name);
+            return fail(b, e->off,
+                        "wrong number of arguments to function "
+                        "%s()",
+                        fi->name);
         if (e->distinct && (sp.fn == DS_AGG_SUM || sp.fn == DS_AGG_AVG))
             return fail(b, e->off, "not supported yet: %s(DISTINCT ...)",
                         fi->name);
@@ -587,18 +589,18 @@ static ds_expr *bind_aggregate(ds_binder *b, const ds_ast_expr *e) {
                 sp.arg = ds__coerce(sp.arg, t = DS_BIGINT);
             if (!is_numeric(t)) {
                 ds__expr_free(sp.arg);
-                return fail(b, e->off, "%s() needs a number, got %s",
-                            fi->name, tname(t));
+                return fail(b, e->off, "%s() needs a number, got %s", fi->name,
+                            tname(t));
             }
         } else if (t == DS_NULL) {
             sp.arg = ds__coerce(sp.arg, t = DS_BIGINT);
         }
         sp.arg_type = t;
-        sp.result_type = sp.fn == DS_AGG_AVG ? DS_DOUBLE
-                         : (sp.fn == DS_AGG_COUNT ||
-                            sp.fn == DS_AGG_COUNT_DISTINCT)
-                             ? DS_BIGINT
-                             : t;
+        sp.result_type =
+            sp.fn == DS_AGG_AVG ? DS_DOUBLE
+            : (sp.fn == DS_AGG_COUNT || sp.fn == DS_AGG_COUNT_DISTINCT)
+                ? DS_BIGINT
+                : t;
     }
     ds_aggdef *def = b->agg;
     for (int k = 0; k < def->naggs; k++) {
@@ -612,7 +614,8 @@ static ds_expr *bind_aggregate(ds_binder *b, const ds_ast_expr *e) {
     }
     if (def->naggs == b->agg_cap) {
         int cap = b->agg_cap ? b->agg_cap * 2 : 8;
-        ds_aggspec *na = ds_realloc(def->aggs, sizeof(ds_aggspec) * (size_t)cap);
+        ds_aggspec *na =
+            ds_realloc(def->aggs, sizeof(ds_aggspec) * (size_t)cap);
         if (!na) {
             ds__expr_free(sp.arg);
             return NULL;
@@ -634,11 +637,15 @@ static ds_expr *bind_call(ds_binder *b, const ds_ast_expr *e) {
     if (fi->kind == DS_FK_LATER)
         return fail(b, e->off, "not supported yet: %s()", fi->name);
     if (fi->kind == DS_FK_UNNEST_ONLY)
-        return fail(b, e->off, "%s() returns an array and can only be used "
-                    "in UNNEST(...) in FROM", fi->name);
+        return fail(b, e->off,
+                    "%s() returns an array and can only be used "
+                    "in UNNEST(...) in FROM",
+                    fi->name);
     if (e->star || e->distinct)
-        return fail(b, e->off, "%s in a call of %s(), which is not an "
-                    "aggregate", e->star ? "*" : "DISTINCT", fi->name);
+        return fail(b, e->off,
+                    "%s in a call of %s(), which is not an "
+                    "aggregate",
+                    e->star ? "*" : "DISTINCT", fi->name);
     if (nargs < fi->min_args || nargs > fi->max_args)
         return fail(b, e->off, "wrong number of arguments to function %s()",
                     fi->name);
@@ -691,7 +698,8 @@ ds_expr *ds__bind(ds_binder *b, const ds_ast_expr *e) {
         if (k >= 0)
             return ds__expr_col(k, b->agg->key_types[k]);
         if (e->kind == DS_AE_COLUMN && !is_time_name(e))
-            return fail(b, e->off, "column '%s' must appear in the GROUP BY "
+            return fail(b, e->off,
+                        "column '%s' must appear in the GROUP BY "
                         "clause or be used in an aggregate function",
                         e->name.s);
     } else if (b->post && !b->in_agg && !ds__is_aggregate_call(e)) {
@@ -716,7 +724,8 @@ ds_expr *ds__bind(ds_binder *b, const ds_ast_expr *e) {
             x = bind_column(&sub, e);
             if (x && x->kind == DS_X_COL) {
                 ds__expr_free(x);
-                x = fail(b, e->off, "column '%s' must appear in the GROUP "
+                x = fail(b, e->off,
+                         "column '%s' must appear in the GROUP "
                          "BY clause or be used in an aggregate function",
                          e->name.s);
             }
@@ -725,7 +734,8 @@ ds_expr *ds__bind(ds_binder *b, const ds_ast_expr *e) {
         }
         break;
     case DS_AE_STAR:
-        return fail(b, e->off, "* can only be used in the select list or in "
+        return fail(b, e->off,
+                    "* can only be used in the select list or in "
                     "COUNT(*)");
     case DS_AE_UNARY:
         x = bind_unary(b, e);
@@ -757,8 +767,7 @@ ds_expr *ds__bind(ds_binder *b, const ds_ast_expr *e) {
         ds_expr *a = ds__bind(b, e->a);
         if (a && a->type == DS_NULL)
             a = ds__coerce(a, DS_BIGINT);
-        x = node1(e->negated ? DS_X_IS_NOT_NULL : DS_X_IS_NULL, DS_BOOLEAN,
-                  a);
+        x = node1(e->negated ? DS_X_IS_NOT_NULL : DS_X_IS_NULL, DS_BOOLEAN, a);
         break;
     }
     }

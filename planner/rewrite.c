@@ -83,7 +83,9 @@ static void each_expr(ds_lnode *n, void (*fn)(ds_expr *, const void *),
         fn(n->agg.aggs[k].arg, arg);
 }
 
-static void mark_fn(ds_expr *x, const void *used) { mark_used(x, (char *)used); }
+static void mark_fn(ds_expr *x, const void *used) {
+    mark_used(x, (char *)used);
+}
 static void remap_fn(ds_expr *x, const void *map) { remap(x, map); }
 
 static int prune_unnest(ds_planner *pl, ds_lnode *root) {
@@ -128,10 +130,10 @@ static int prune_unnest(ds_planner *pl, ds_lnode *root) {
     for (int k = top; k < u; k++)
         each_expr(chain[k], remap_fn, map);
     /* the new schema of the unnest and the filters above it */
-    const char **names = ds__arena_alloc(&pl->plan->arena,
-                                         sizeof(char *) * (size_t)(nc + 1));
-    int *types = ds__arena_alloc(&pl->plan->arena,
-                                 sizeof(int) * (size_t)(nc + 1));
+    const char **names =
+        ds__arena_alloc(&pl->plan->arena, sizeof(char *) * (size_t)(nc + 1));
+    int *types =
+        ds__arena_alloc(&pl->plan->arena, sizeof(int) * (size_t)(nc + 1));
     if (!names || !types)
         return DS_NOMEM;
     for (int c = 0; c < width; c++) {

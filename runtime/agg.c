@@ -131,9 +131,9 @@ size_t ds__aggtab_bytes(const ds_aggtab *t) {
     size_t n = (size_t)t->cap * per_group;
     for (int a = 0; a < t->def->naggs; a++) {
         const ds_aggstate *s = &t->st[a];
-        n += (size_t)t->cap * ((s->cnt ? 8 : 0) + (s->isum ? 8 : 0) +
-                               (s->dsum ? 8 : 0) +
-                               (s->str ? sizeof(ds_str) : 0));
+        n += (size_t)t->cap *
+             ((s->cnt ? 8 : 0) + (s->isum ? 8 : 0) + (s->dsum ? 8 : 0) +
+              (s->str ? sizeof(ds_str) : 0));
         if (s->set.slots)
             n += (s->set.mask + 1) * sizeof(ds_dentry);
         if (s->str)
@@ -239,8 +239,8 @@ static int rehash(ds_aggtab *t, uint64_t nslots) {
 }
 
 /* Does group g have the keys of row i of kv? */
-static inline int keys_equal(const ds_aggtab *t, int64_t g, const ds_vec *const *kv,
-                             int i) {
+static inline int keys_equal(const ds_aggtab *t, int64_t g,
+                             const ds_vec *const *kv, int i) {
     for (int k = 0; k < t->def->nkeys; k++) {
         const ds_keycol *kc = &t->keys[k];
         const ds_vec *v = kv[k];
@@ -274,7 +274,8 @@ static inline int keys_equal(const ds_aggtab *t, int64_t g, const ds_vec *const 
 }
 
 /* Appends a group with the keys of row i of kv; returns its number or -1. */
-static int64_t add_group(ds_aggtab *t, uint64_t h, const ds_vec *const *kv, int i) {
+static int64_t add_group(ds_aggtab *t, uint64_t h, const ds_vec *const *kv,
+                         int i) {
     int64_t g = t->ngroups;
     if (reserve_groups(t, g + 1))
         return -1;
@@ -336,7 +337,8 @@ int ds__aggtab_ensure_global(ds_aggtab *t) {
     return add_group(t, 0, NULL, 0) < 0 ? DS_NOMEM : DS_OK;
 }
 
-int64_t ds__aggtab_group(ds_aggtab *t, uint64_t h, const ds_vec *const *kv, int i) {
+int64_t ds__aggtab_group(ds_aggtab *t, uint64_t h, const ds_vec *const *kv,
+                         int i) {
     if (t->def->nkeys == 0)
         return ds__aggtab_ensure_global(t) ? -1 : 0;
     if (t->slots) {
@@ -438,7 +440,6 @@ int ds__agg_set_text(ds_str *dst, ds_str src) {
     dst->n = src.n;
     return DS_OK;
 }
-
 
 /* ------------------------------------------------------------- updating */
 

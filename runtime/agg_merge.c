@@ -76,8 +76,8 @@ int ds__aggtab_merge(ds_aggtab *dst, const ds_aggtab *src, char *errmsg,
                     continue;
                 uint64_t vh = e->hash ^ ds__hash_u64((uint64_t)e->gid + 1);
                 int added;
-                rc = ds__dset_insert(dst, &d->set, type, map[e->gid], vh,
-                                     &e->v, e->mult, &added);
+                rc = ds__dset_insert(dst, &d->set, type, map[e->gid], vh, &e->v,
+                                     e->mult, &added);
                 if (rc)
                     goto done;
                 d->cnt[map[e->gid]] += added;

@@ -19,7 +19,7 @@ typedef struct ds_dentry { /* one (group, value) of a distinct set */
     uint64_t hash;
     int32_t gid;  /* -1: empty slot */
     int32_t mult; /* rows that had the value */
-    ds_value v; /* text in the table's arena */
+    ds_value v;   /* text in the table's arena */
 } ds_dentry;
 
 typedef struct ds_dset {
@@ -47,7 +47,7 @@ struct ds_aggtab {
     uint8_t *touched; /* owned when tracking: groups added to since the
                          last ds__aggtab_untouch */
     uint64_t mask;
-    ds_arena text;    /* key text, distinct text */
+    ds_arena text; /* key text, distinct text */
 };
 
 #define DS_NULL_HASH 0x9e3779b97f4a7c15ULL
@@ -85,7 +85,8 @@ static inline uint64_t ds__keyhash_end(uint64_t h) { return h ^ (h >> 29); }
 
 /* Finds the group whose keys are row i of kv (hash h), adding it when
    absent. Returns the group, or -1 when out of memory. */
-int64_t ds__aggtab_group(ds_aggtab *t, uint64_t h, const ds_vec *const *kv, int i);
+int64_t ds__aggtab_group(ds_aggtab *t, uint64_t h, const ds_vec *const *kv,
+                         int i);
 /* Inserts (gid, v) mult times into a distinct set; *added says whether
    it was new. vh is the value's hash (ds__value_hash). */
 int ds__dset_insert(ds_aggtab *t, ds_dset *ds, int type, int32_t gid,

@@ -31,7 +31,7 @@ typedef struct ds_vec {
         ds_str *str;  /* TEXT: views into an arena or input buffer */
         uint8_t *b;   /* BOOLEAN: 0 or 1 */
         void *raw;
-    } v;                            /* owned: DS_CHUNK_ROWS elements */
+    } v; /* owned: DS_CHUNK_ROWS elements */
 } ds_vec;
 
 static inline int ds__vec_valid(const ds_vec *v, int i) {
@@ -92,13 +92,13 @@ int ds__chunk_append_rows(ds_chunk *dst, const ds_chunk *src, int from,
 */
 typedef struct ds_batch {
     int ncols;
-    int *types;              /* owned copy */
-    ds_chunk *head, *tail;   /* owned */
-    ds_chunk *spare;         /* owned: emptied chunks kept for reuse */
+    int *types;            /* owned copy */
+    ds_chunk *head, *tail; /* owned */
+    ds_chunk *spare;       /* owned: emptied chunks kept for reuse */
     int nspare;
     int64_t rows;
-    ds_arena arena;          /* text of the rows */
-    int64_t bad_rows;        /* rows a decoder rejected for this batch */
+    ds_arena arena;   /* text of the rows */
+    int64_t bad_rows; /* rows a decoder rejected for this batch */
 } ds_batch;
 
 ds_batch *ds__batch_new(int ncols, const int *types);

@@ -74,14 +74,13 @@ static int step(ds_daba *d, const ds_slotlayout *lay, char *errmsg,
         char *prev = d->a == d->b ? NULL : SLOT(d, lay, d->a);
         d->a--;
         if (prev)
-            rc = ds__slot_combine(lay, SLOT(d, lay, d->a), prev, errmsg,
-                                  errlen);
+            rc =
+                ds__slot_combine(lay, SLOT(d, lay, d->a), prev, errmsg, errlen);
         if (rc)
             return rc;
     }
     if (d->l != d->r) { /* l moves right by itself, adding mid */
-        rc = ds__slot_combine(lay, SLOT(d, lay, d->l), d->mid, errmsg,
-                              errlen);
+        rc = ds__slot_combine(lay, SLOT(d, lay, d->l), d->mid, errmsg, errlen);
         d->l++;
     } else { /* l, r and a move together */
         d->l++;
@@ -125,6 +124,6 @@ int ds__daba_query(const ds_daba *d, const ds_slotlayout *lay, void *out,
         memcpy(out, d->back, (size_t)lay->size);
         return DS_OK;
     }
-    return ds__slot_combine3(lay, out, SLOT(d, lay, d->head), d->back,
-                             errmsg, errlen);
+    return ds__slot_combine3(lay, out, SLOT(d, lay, d->head), d->back, errmsg,
+                             errlen);
 }

@@ -15,8 +15,8 @@
 #include "slot.h"
 
 typedef struct ds_daba {
-    char *ring;     /* owned: cap slots */
-    uint32_t cap;   /* a power of two, or 0 */
+    char *ring;          /* owned: cap slots */
+    uint32_t cap;        /* a power of two, or 0 */
     uint64_t head, tail; /* [head, tail) are in the queue */
     uint64_t l, r, a, b; /* DABA Lite's pointers: head <= l <= r <= a <= b
                             <= tail */

@@ -33,32 +33,32 @@ typedef enum ds_xkind {
     DS_X_MUL,
     DS_X_DIV,
     DS_X_MOD,
-    DS_X_CONCAT,       /* TEXT || TEXT */
-    DS_X_EQ,           /* BOOLEAN; both args of one type (any) */
+    DS_X_CONCAT, /* TEXT || TEXT */
+    DS_X_EQ,     /* BOOLEAN; both args of one type (any) */
     DS_X_NE,
     DS_X_LT,
     DS_X_LE,
     DS_X_GT,
     DS_X_GE,
-    DS_X_AND,          /* BOOLEAN, three-valued */
+    DS_X_AND, /* BOOLEAN, three-valued */
     DS_X_OR,
-    DS_X_IS_NULL,      /* BOOLEAN, never NULL */
+    DS_X_IS_NULL, /* BOOLEAN, never NULL */
     DS_X_IS_NOT_NULL,
-    DS_X_LIKE,         /* args: text, pattern[, escape]; BOOLEAN */
-    DS_X_IN,           /* args[0] IN (args[1..]); all one type; BOOLEAN */
-    DS_X_CASE,         /* args: when1, then1, ... [, else]; see has_else */
-    DS_X_CAST,         /* args[0] converted to the node's type */
-    DS_X_CALL,         /* fn(args) */
+    DS_X_LIKE, /* args: text, pattern[, escape]; BOOLEAN */
+    DS_X_IN,   /* args[0] IN (args[1..]); all one type; BOOLEAN */
+    DS_X_CASE, /* args: when1, then1, ... [, else]; see has_else */
+    DS_X_CAST, /* args[0] converted to the node's type */
+    DS_X_CALL, /* fn(args) */
 } ds_xkind;
 
 /* Scalar functions (expr_func.c). Argument types are fixed by the planner
    as each comment says; "num" is BIGINT or DOUBLE. */
 typedef enum ds_fn {
-    DS_FN_LOWER,        /* (TEXT) -> TEXT, ASCII letters only as SQLite */
-    DS_FN_UPPER,        /* (TEXT) -> TEXT */
-    DS_FN_LENGTH,       /* (TEXT) -> BIGINT, in UTF-8 characters */
-    DS_FN_SUBSTR,       /* (TEXT, BIGINT[, BIGINT]) -> TEXT, SQLite rules */
-    DS_FN_TRIM,         /* (TEXT[, TEXT chars]) -> TEXT */
+    DS_FN_LOWER,  /* (TEXT) -> TEXT, ASCII letters only as SQLite */
+    DS_FN_UPPER,  /* (TEXT) -> TEXT */
+    DS_FN_LENGTH, /* (TEXT) -> BIGINT, in UTF-8 characters */
+    DS_FN_SUBSTR, /* (TEXT, BIGINT[, BIGINT]) -> TEXT, SQLite rules */
+    DS_FN_TRIM,   /* (TEXT[, TEXT chars]) -> TEXT */
     DS_FN_LTRIM,
     DS_FN_RTRIM,
     DS_FN_REPLACE,      /* (TEXT, TEXT, TEXT) -> TEXT */
@@ -83,28 +83,28 @@ typedef struct ds_expr ds_expr;
 
 struct ds_expr {
     ds_xkind kind;
-    int type;          /* result type: DS_BIGINT ... DS_TIMESTAMP */
-    int col;           /* DS_X_COL */
-    ds_value konst;    /* DS_X_CONST (text owned by the plan's arena) */
-    ds_fn fn;          /* DS_X_CALL */
-    int has_else;      /* DS_X_CASE */
+    int type;       /* result type: DS_BIGINT ... DS_TIMESTAMP */
+    int col;        /* DS_X_COL */
+    ds_value konst; /* DS_X_CONST (text owned by the plan's arena) */
+    ds_fn fn;       /* DS_X_CALL */
+    int has_else;   /* DS_X_CASE */
     int nargs;
     ds_expr **args;    /* owned children */
     const char *label; /* the expression's SQL text, for error messages;
                           borrowed from the plan's arena; may be NULL */
     /* evaluation state, set up by ds__expr_prepare */
-    ds_vec out;        /* owned result vector (not for DS_X_COL) */
+    ds_vec out; /* owned result vector (not for DS_X_COL) */
     int prepared;
-    void *aux;         /* owned per-kind helper state (IN hash set, ...) */
+    void *aux; /* owned per-kind helper state (IN hash set, ...) */
 };
 
 /* Where an evaluation gets its time values and puts the text it makes. */
 typedef struct ds_eval_ctx {
-    ds_arena *arena;      /* borrowed: text results live here until the
-                             owner resets it (after the batch) */
+    ds_arena *arena; /* borrowed: text results live here until the
+                        owner resets it (after the batch) */
     int64_t batch_time;
     int64_t window_start, window_end;
-    char errmsg[256];     /* set when evaluation fails */
+    char errmsg[256]; /* set when evaluation fails */
 } ds_eval_ctx;
 
 /* Builds a node: the nargs children in args become owned by it (the array
@@ -137,8 +137,8 @@ int ds__expr_is_constant(const ds_expr *x);
 ** Evaluates a constant tree once, into *v (text copied into arena).
 ** Returns DS_OK or DS_ERROR (ctx errmsg) as ds__expr_eval.
 */
-int ds__expr_eval_const(ds_expr *x, ds_arena *arena, ds_value *v,
-                        char *errmsg, size_t errlen);
+int ds__expr_eval_const(ds_expr *x, ds_arena *arena, ds_value *v, char *errmsg,
+                        size_t errlen);
 
 /* The node's printable name for EXPLAIN ("+", "lower", "CAST", ...). */
 const char *ds__expr_op_name(const ds_expr *x);

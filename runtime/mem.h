@@ -25,11 +25,11 @@ typedef struct ds_arena_block ds_arena_block;
 
 /* A bump allocator. Embedded by its owner: ds__arena_init / _fini. */
 typedef struct ds_arena {
-    ds_arena_block *head; /* owned: the block being filled, then older ones */
+    ds_arena_block *head;  /* owned: the block being filled, then older ones */
     ds_arena_block *spare; /* owned: regular blocks kept by a reset */
     int nspare;
-    size_t block_size;    /* size of a regular block */
-    size_t used_bytes;    /* bytes handed out since the last reset */
+    size_t block_size; /* size of a regular block */
+    size_t used_bytes; /* bytes handed out since the last reset */
 } ds_arena;
 
 void ds__arena_init(ds_arena *a, size_t block_size);

@@ -37,7 +37,7 @@ typedef struct ds_op_metrics {
     int64_t output_rows; /* rows delivered */
     int64_t emissions;
     int64_t late_rows;
-    int64_t state_rows;  /* groups or rows held between batches, now */
+    int64_t state_rows; /* groups or rows held between batches, now */
     int64_t state_bytes;
 } ds_op_metrics;
 
@@ -45,21 +45,20 @@ typedef struct ds_op_metrics {
    returns) of ncols columns. Returns DS_OK or an error that ends the
    query (with errmsg filled). */
 typedef int (*ds_deliver_fn)(void *user, const ds_emit *emit,
-                             const ds_batch *rows, char *errmsg,
-                             size_t errlen);
+                             const ds_batch *rows, char *errmsg, size_t errlen);
 
 /* The execution context of one query, shared by its operators. */
 typedef struct ds_opctx {
-    ds_eval_ctx eval;    /* time values, text arena, error text */
-    ds_arena arena;      /* per-batch text; reset after every batch */
-    ds_emit emit;        /* the emission being produced */
-    int64_t batch;       /* number of the batch being run */
-    int64_t batch_time;  /* its end time */
-    int64_t origin;      /* the time before the engine's first batch */
+    ds_eval_ctx eval;   /* time values, text arena, error text */
+    ds_arena arena;     /* per-batch text; reset after every batch */
+    ds_emit emit;       /* the emission being produced */
+    int64_t batch;      /* number of the batch being run */
+    int64_t batch_time; /* its end time */
+    int64_t origin;     /* the time before the engine's first batch */
     ds_deliver_fn deliver;
     void *deliver_user;
-    ds_batch *late;      /* borrowed: receives late rows of windows (LATE
-                            INTO); NULL: late rows are only counted */
+    ds_batch *late; /* borrowed: receives late rows of windows (LATE
+                       INTO); NULL: late rows are only counted */
     ds_op_metrics metrics;
 } ds_opctx;
 
@@ -73,23 +72,22 @@ typedef struct ds_op_vtable {
     int (*x_advance)(ds_op *op, ds_opctx *ex, int64_t time);
     int (*x_flush)(ds_op *op, ds_opctx *ex);
     void (*x_close)(ds_op *op); /* frees the operator itself */
-    void (*x_explain)(const ds_op *op, ds_strbuf *sb); /* arguments only */
+    void (*x_explain)(const ds_op *op, ds_strbuf *sb);    /* arguments only */
     void (*x_metrics)(const ds_op *op, ds_op_metrics *m); /* may be NULL */
 } ds_op_vtable;
 
 struct ds_op {
     const ds_op_vtable *vt;
-    ds_op *next;        /* borrowed: the pipeline owns every operator */
-    int ncols;          /* output columns */
-    int *types;         /* owned: output column types */
+    ds_op *next;              /* borrowed: the pipeline owns every operator */
+    int ncols;                /* output columns */
+    int *types;               /* owned: output column types */
     const char *const *names; /* borrowed from the plan: output names */
 };
 
 /* --- shared defaults (op.c) --- */
 
 /* Initializes the common part; types are copied. DS_OK or DS_NOMEM. */
-int ds__op_init(ds_op *op, const ds_op_vtable *vt, int ncols,
-                const int *types);
+int ds__op_init(ds_op *op, const ds_op_vtable *vt, int ncols, const int *types);
 void ds__op_fini(ds_op *op);
 int ds__op_push_next(ds_op *op, ds_opctx *ex, const ds_chunk *c);
 int ds__op_default_open(ds_op *op, ds_opctx *ex);

@@ -11,10 +11,10 @@
 
 typedef struct agg_op {
     ds_op base;
-    ds_aggdef def;  /* owned */
-    ds_aggtab *tab; /* owned */
+    ds_aggdef def;   /* owned */
+    ds_aggtab *tab;  /* owned */
     ds_agginput *in; /* owned scratch */
-    ds_chunk *out;  /* owned */
+    ds_chunk *out;   /* owned */
 } agg_op;
 
 static int agg_open(ds_op *op, ds_opctx *ex) {
@@ -123,10 +123,15 @@ static void agg_metrics(const ds_op *op, ds_op_metrics *m) {
     m->state_bytes += (int64_t)ds__aggtab_bytes(a->tab);
 }
 
-static const ds_op_vtable agg_vt = {
-    "aggregate_per_batch", agg_open, agg_push,
-    ds__op_default_punct,  agg_advance, ds__op_default_flush,
-    agg_close,             agg_explain, agg_metrics};
+static const ds_op_vtable agg_vt = {"aggregate_per_batch",
+                                    agg_open,
+                                    agg_push,
+                                    ds__op_default_punct,
+                                    agg_advance,
+                                    ds__op_default_flush,
+                                    agg_close,
+                                    agg_explain,
+                                    agg_metrics};
 
 ds_op *ds__op_aggregate_new(ds_aggdef *def) {
     agg_op *a = ds_malloc(sizeof *a);

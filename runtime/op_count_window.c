@@ -41,9 +41,9 @@ typedef struct cnt_op {
     ds_slotlayout lay;
     int ntext, text_off[MAX_TEXT];
     int ndist, dist[DS_AGG_MAX_AGGS];
-    ds_agginput *ai;  /* owned */
-    ds_chunk *out;    /* owned: fired windows of this batch */
-    char *tmp;        /* owned: one slot */
+    ds_agginput *ai; /* owned */
+    ds_chunk *out;   /* owned: fired windows of this batch */
+    char *tmp;       /* owned: one slot */
 } cnt_op;
 
 /* --------------------------------------------------------------- keys */
@@ -54,8 +54,8 @@ static int key_init(cnt_op *o, ckey *k) {
     k->cur = ds_malloc(sz);
     size_t nt = (size_t)(o->ntext ? o->ntext : 1);
     k->cur_text = ds_malloc(sizeof(char *) * nt);
-    k->ring_text = ds_malloc(sizeof(char *) * (o->ntext ? (size_t)o->ring : 1) *
-                             nt);
+    k->ring_text =
+        ds_malloc(sizeof(char *) * (o->ntext ? (size_t)o->ring : 1) * nt);
     if (!k->cur || !k->cur_text || !k->ring_text)
         return DS_NOMEM;
     memset(k->cur_text, 0, sizeof(char *) * nt);
@@ -69,7 +69,8 @@ static int key_init(cnt_op *o, ckey *k) {
         if (!sets)
             return DS_NOMEM;
         for (int i = 0; i < n; i++)
-            ds__vset_init(&sets[i], o->def.aggs[o->dist[i % o->ndist]].arg_type);
+            ds__vset_init(&sets[i],
+                          o->def.aggs[o->dist[i % o->ndist]].arg_type);
         k->cur_dist = sets;
         k->win_dist = sets + o->ndist;
         k->ring_dist = sets + 2 * o->ndist;
@@ -209,8 +210,8 @@ static int fire(cnt_op *o, ds_opctx *ex, int64_t g, const char *s,
     for (int a = 0; a < o->def.naggs; a++) {
         ds_vec *v = &out->cols[o->def.nkeys + a];
         if (v->type == DS_TEXT && ds__vec_valid(v, r) && v->v.str[r].n) {
-            char *p = ds__arena_strndup(&ex->arena, v->v.str[r].p,
-                                        v->v.str[r].n);
+            char *p =
+                ds__arena_strndup(&ex->arena, v->v.str[r].p, v->v.str[r].n);
             if (!p)
                 return DS_NOMEM;
             v->v.str[r].p = p;
@@ -363,9 +364,8 @@ static void cnt_metrics(const ds_op *op, ds_op_metrics *m) {
 }
 
 static const ds_op_vtable cnt_vt = {
-    "window_count", cnt_open,  cnt_push,    ds__op_default_punct,
-    cnt_advance,    cnt_flush, cnt_close,   cnt_explain,
-    cnt_metrics};
+    "window_count", cnt_open,  cnt_push,    ds__op_default_punct, cnt_advance,
+    cnt_flush,      cnt_close, cnt_explain, cnt_metrics};
 
 ds_op *ds__op_count_window_new(const ds_winspec *spec, ds_aggdef *def) {
     cnt_op *o = ds_malloc(sizeof *o);

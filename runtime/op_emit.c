@@ -22,9 +22,9 @@ static void emit_close(ds_op *op) {
 }
 
 static const ds_op_vtable emit_vt = {
-    "emit_per_batch", ds__op_default_open, emit_push,
-    ds__op_default_punct, emit_advance, ds__op_default_flush,
-    emit_close, ds__op_default_explain, NULL};
+    "emit_per_batch",     ds__op_default_open,    emit_push,
+    ds__op_default_punct, emit_advance,           ds__op_default_flush,
+    emit_close,           ds__op_default_explain, NULL};
 
 ds_op *ds__op_emit_batch_new(int ncols, const int *types) {
     ds_op *op = ds_malloc(sizeof *op);

@@ -82,10 +82,15 @@ static void filter_explain(const ds_op *op, ds_strbuf *sb) {
     ds__expr_explain(((const filter_op *)op)->pred, NULL, sb);
 }
 
-static const ds_op_vtable filter_vt = {
-    "filter",         filter_open,            filter_push,
-    ds__op_default_punct, ds__op_default_advance, ds__op_default_flush,
-    filter_close,     filter_explain,         NULL};
+static const ds_op_vtable filter_vt = {"filter",
+                                       filter_open,
+                                       filter_push,
+                                       ds__op_default_punct,
+                                       ds__op_default_advance,
+                                       ds__op_default_flush,
+                                       filter_close,
+                                       filter_explain,
+                                       NULL};
 
 ds_op *ds__op_filter_new(ds_expr *pred, int ncols, const int *types) {
     filter_op *f = ds_malloc(sizeof *f);

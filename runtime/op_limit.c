@@ -22,7 +22,8 @@ static int limit_push(ds_op *op, ds_opctx *ex, const ds_chunk *in) {
     limit_op *l = (limit_op *)op;
     int64_t first = l->seen, end = l->seen + in->n;
     l->seen = end;
-    int64_t lo = l->offset, hi = l->limit < 0 ? INT64_MAX : l->offset + l->limit;
+    int64_t lo = l->offset,
+            hi = l->limit < 0 ? INT64_MAX : l->offset + l->limit;
     if (end <= lo || first >= hi)
         return DS_OK;
     if (first >= lo && end <= hi)
@@ -67,10 +68,15 @@ static void limit_explain(const ds_op *op, ds_strbuf *sb) {
         ds__strbuf_printf(sb, " offset %lld", (long long)l->offset);
 }
 
-static const ds_op_vtable limit_vt = {
-    "limit",     limit_open,             limit_push,
-    limit_punct, ds__op_default_advance, ds__op_default_flush,
-    limit_close, limit_explain,          NULL};
+static const ds_op_vtable limit_vt = {"limit",
+                                      limit_open,
+                                      limit_push,
+                                      limit_punct,
+                                      ds__op_default_advance,
+                                      ds__op_default_flush,
+                                      limit_close,
+                                      limit_explain,
+                                      NULL};
 
 ds_op *ds__op_limit_new(int64_t limit, int64_t offset, int ncols,
                         const int *types) {

@@ -33,8 +33,8 @@ static int output_punct(ds_op *op, ds_opctx *ex) {
     ex->metrics.emissions++;
     ex->metrics.output_rows += o->rows->rows;
     if (ex->deliver)
-        rc = ex->deliver(ex->deliver_user, &ex->emit, o->rows,
-                         ex->eval.errmsg, sizeof ex->eval.errmsg);
+        rc = ex->deliver(ex->deliver_user, &ex->emit, o->rows, ex->eval.errmsg,
+                         sizeof ex->eval.errmsg);
     ds__batch_clear(o->rows);
     return rc;
 }
@@ -53,10 +53,15 @@ static void output_explain(const ds_op *op, ds_strbuf *sb) {
                           op->names ? op->names[k] : "?");
 }
 
-static const ds_op_vtable output_vt = {
-    "output",     output_open,            output_push,
-    output_punct, ds__op_default_advance, ds__op_default_flush,
-    output_close, output_explain,         NULL};
+static const ds_op_vtable output_vt = {"output",
+                                       output_open,
+                                       output_push,
+                                       output_punct,
+                                       ds__op_default_advance,
+                                       ds__op_default_flush,
+                                       output_close,
+                                       output_explain,
+                                       NULL};
 
 ds_op *ds__op_output_new(int nout, int ncols, const int *types) {
     output_op *o = ds_malloc(sizeof *o);

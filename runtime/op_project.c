@@ -56,10 +56,15 @@ static void project_explain(const ds_op *op, ds_strbuf *sb) {
     }
 }
 
-static const ds_op_vtable project_vt = {
-    "project",        project_open,           project_push,
-    ds__op_default_punct, ds__op_default_advance, ds__op_default_flush,
-    project_close,    project_explain,        NULL};
+static const ds_op_vtable project_vt = {"project",
+                                        project_open,
+                                        project_push,
+                                        ds__op_default_punct,
+                                        ds__op_default_advance,
+                                        ds__op_default_flush,
+                                        project_close,
+                                        project_explain,
+                                        NULL};
 
 ds_op *ds__op_project_new(int nexprs, ds_expr **exprs) {
     project_op *p = ds_malloc(sizeof *p);

@@ -25,10 +25,15 @@ static void scan_explain(const ds_op *op, ds_strbuf *sb) {
     ds__strbuf_puts(sb, ((const scan_op *)op)->stream);
 }
 
-static const ds_op_vtable scan_vt = {
-    "scan",           ds__op_default_open,    scan_push,
-    ds__op_default_punct, ds__op_default_advance, ds__op_default_flush,
-    scan_close,       scan_explain,           NULL};
+static const ds_op_vtable scan_vt = {"scan",
+                                     ds__op_default_open,
+                                     scan_push,
+                                     ds__op_default_punct,
+                                     ds__op_default_advance,
+                                     ds__op_default_flush,
+                                     scan_close,
+                                     scan_explain,
+                                     NULL};
 
 ds_op *ds__op_scan_new(const char *stream, int ncols, const int *types) {
     scan_op *s = ds_malloc(sizeof *s);

@@ -22,9 +22,9 @@
 
 typedef struct session {
     int64_t start, last;
-    char *slot;                /* owned */
-    char *owned[MAX_TEXT];     /* owned copies the slot's text views use */
-    ds_vset *dist;             /* owned: one per COUNT(DISTINCT), or NULL */
+    char *slot;            /* owned */
+    char *owned[MAX_TEXT]; /* owned copies the slot's text views use */
+    ds_vset *dist;         /* owned: one per COUNT(DISTINCT), or NULL */
 } session;
 
 typedef struct keyses {
@@ -40,15 +40,15 @@ typedef struct ses_op {
     ds_aggtab *keys;  /* owned: key dictionary; group = key */
     keyses *per;      /* owned: sessions of each key */
     int64_t per_cap;
-    int64_t open;     /* sessions open */
+    int64_t open; /* sessions open */
     ds_slotlayout lay;
     int ntext, text_off[MAX_TEXT];
     int ndist, dist[DS_AGG_MAX_AGGS];
     ds_watermark wm;
     int64_t prev_wm; /* the watermark before this batch */
-    ds_agginput *ai;  /* owned scratch */
-    ds_chunk *out;    /* owned */
-    int64_t *tau;     /* owned */
+    ds_agginput *ai; /* owned scratch */
+    ds_chunk *out;   /* owned */
+    int64_t *tau;    /* owned */
 } ses_op;
 
 typedef struct ref { /* a session to emit */
@@ -254,14 +254,14 @@ static int emit_refs(ses_op *o, ds_opctx *ex, ref *refs, int64_t n) {
         ex->emit.window_start = ex->eval.window_start = refs[i].start;
         ex->emit.window_end = ex->eval.window_end = refs[i].end;
         for (int64_t from = i; from < j && !rc; from += DS_CHUNK_ROWS) {
-            int count = j - from < DS_CHUNK_ROWS ? (int)(j - from)
-                                                 : DS_CHUNK_ROWS;
+            int count =
+                j - from < DS_CHUNK_ROWS ? (int)(j - from) : DS_CHUNK_ROWS;
             for (int r = 0; r < count; r++)
                 groups[r] = refs[from + r].key;
             ds__aggtab_output_groups(o->keys, groups, count, o->out);
             for (int r = 0; r < count; r++) {
-                const session *s = &o->per[refs[from + r].key]
-                                        .s[refs[from + r].idx];
+                const session *s =
+                    &o->per[refs[from + r].key].s[refs[from + r].idx];
                 ds__slot_output(&o->lay, s->slot, o->out, o->def.nkeys, r);
                 for (int d = 0; d < o->ndist; d++) {
                     ds_vec *v = &o->out->cols[o->def.nkeys + o->dist[d]];
@@ -280,8 +280,7 @@ static int emit_refs(ses_op *o, ds_opctx *ex, ref *refs, int64_t n) {
 
 /* Emits the sessions ending at or before limit (all: INT64_MAX) and
    forgets them; with all_open, emits every open session and keeps it. */
-static int emit_sessions(ses_op *o, ds_opctx *ex, int64_t limit,
-                         int keep) {
+static int emit_sessions(ses_op *o, ds_opctx *ex, int64_t limit, int keep) {
     int64_t nkeys = ds__aggtab_groups(o->keys), n = 0;
     ref *refs = ds_malloc(sizeof(ref) * (size_t)(o->open + 1));
     if (!refs)
@@ -433,9 +432,8 @@ static void ses_metrics(const ds_op *op, ds_op_metrics *m) {
 }
 
 static const ds_op_vtable ses_vt = {
-    "window_session", ses_open,  ses_push,    ds__op_default_punct,
-    ses_advance,      ses_flush, ses_close,   ses_explain,
-    ses_metrics};
+    "window_session", ses_open,  ses_push,    ds__op_default_punct, ses_advance,
+    ses_flush,        ses_close, ses_explain, ses_metrics};
 
 ds_op *ds__op_session_new(const ds_winspec *spec, ds_aggdef *def) {
     ses_op *o = ds_malloc(sizeof *o);

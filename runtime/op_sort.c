@@ -127,10 +127,15 @@ static void sort_metrics(const ds_op *op, ds_op_metrics *m) {
     (void)m; /* rows are held only within one emission */
 }
 
-static const ds_op_vtable sort_vt = {
-    "sort",           sort_open,              sort_push,
-    sort_punct,       ds__op_default_advance, ds__op_default_flush,
-    sort_close,       sort_explain,           sort_metrics};
+static const ds_op_vtable sort_vt = {"sort",
+                                     sort_open,
+                                     sort_push,
+                                     sort_punct,
+                                     ds__op_default_advance,
+                                     ds__op_default_flush,
+                                     sort_close,
+                                     sort_explain,
+                                     sort_metrics};
 
 ds_op *ds__op_sort_new(int nkeys, const int *cols, const int *desc,
                        const int *nulls_first, int ncols, const int *types) {

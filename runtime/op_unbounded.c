@@ -97,10 +97,11 @@ static void unb_metrics(const ds_op *op, ds_op_metrics *m) {
     m->state_bytes += (int64_t)ds__aggtab_bytes(o->tab);
 }
 
-static const ds_op_vtable unb_vt = {
-    "window_unbounded", unb_open,  unb_push,  ds__op_default_punct,
-    unb_advance,        ds__op_default_flush, unb_close,
-    unb_explain,        unb_metrics};
+static const ds_op_vtable unb_vt = {"window_unbounded", unb_open,
+                                    unb_push,           ds__op_default_punct,
+                                    unb_advance,        ds__op_default_flush,
+                                    unb_close,          unb_explain,
+                                    unb_metrics};
 
 ds_op *ds__op_unbounded_new(const ds_winspec *spec, ds_aggdef *def) {
     unb_op *o = ds_malloc(sizeof *o);

@@ -12,8 +12,8 @@ typedef struct unnest_op {
     ds_op base;
     ds_expr *text, *sep; /* owned */
     int ncarry;
-    int *carry;          /* owned: input column of each carried column */
-    ds_chunk *out;       /* owned */
+    int *carry;    /* owned: input column of each carried column */
+    ds_chunk *out; /* owned */
 } unnest_op;
 
 static int unnest_open(ds_op *op, ds_opctx *ex) {
@@ -139,10 +139,15 @@ static void unnest_explain(const ds_op *op, ds_strbuf *sb) {
     }
 }
 
-static const ds_op_vtable unnest_vt = {
-    "unnest",         unnest_open,            unnest_push,
-    ds__op_default_punct, ds__op_default_advance, ds__op_default_flush,
-    unnest_close,     unnest_explain,         NULL};
+static const ds_op_vtable unnest_vt = {"unnest",
+                                       unnest_open,
+                                       unnest_push,
+                                       ds__op_default_punct,
+                                       ds__op_default_advance,
+                                       ds__op_default_flush,
+                                       unnest_close,
+                                       unnest_explain,
+                                       NULL};
 
 ds_op *ds__op_unnest_new(ds_expr *text, ds_expr *sep, int ncarry,
                          const int *carry, const int *in_types) {

@@ -21,21 +21,21 @@
 
 typedef struct win_op {
     ds_op base;
-    ds_wdriver d;        /* the window schedule */
-    ds_aggdef def;       /* owned */
-    ds_pane *panes;      /* owned, by id: inserted ones, then pending */
-    ds_pane *pool;       /* owned: emptied panes kept for reuse */
-    ds_pane *newest;     /* borrowed: the pane with the largest id */
+    ds_wdriver d;    /* the window schedule */
+    ds_aggdef def;   /* owned */
+    ds_pane *panes;  /* owned, by id: inserted ones, then pending */
+    ds_pane *pool;   /* owned: emptied panes kept for reuse */
+    ds_pane *newest; /* borrowed: the pane with the largest id */
     int npool;
-    ds_slide *slide;     /* owned; NULL for tumbling windows */
-    ds_opctx *ex;        /* borrowed while running */
+    ds_slide *slide;       /* owned; NULL for tumbling windows */
+    ds_opctx *ex;          /* borrowed while running */
     int64_t inserted_upto; /* last pane given to the sliding state, or
                               emitted (tumbling) */
-    ds_agginput *ai;     /* owned scratch */
-    ds_chunk *out;       /* owned */
-    int64_t *tau, *pane; /* owned: per row of a chunk */
-    uint16_t *order;     /* owned: rows sorted by pane */
-    char *errmsg;        /* borrowed: the exec context's */
+    ds_agginput *ai;       /* owned scratch */
+    ds_chunk *out;         /* owned */
+    int64_t *tau, *pane;   /* owned: per row of a chunk */
+    uint16_t *order;       /* owned: rows sorted by pane */
+    char *errmsg;          /* borrowed: the exec context's */
     size_t errlen;
 } win_op;
 
@@ -383,7 +383,8 @@ static void win_metrics(const ds_op *op, ds_op_metrics *m) {
     const win_op *o = (const win_op *)op;
     for (const ds_pane *p = o->panes; p; p = p->next) {
         m->state_rows += ds__aggtab_groups(p->tab);
-        m->state_bytes += (int64_t)ds__aggtab_bytes(p->tab) + (int64_t)sizeof *p;
+        m->state_bytes +=
+            (int64_t)ds__aggtab_bytes(p->tab) + (int64_t)sizeof *p;
         if (p->late)
             m->state_bytes += (int64_t)ds__aggtab_bytes(p->late);
     }
@@ -394,8 +395,8 @@ static void win_metrics(const ds_op *op, ds_op_metrics *m) {
 }
 
 static const ds_op_vtable win_vt = {
-    "window_aggregate", win_open,  win_push,    ds__op_default_punct,
-    win_advance,        win_flush, win_close,   win_explain,
+    "window_aggregate", win_open,  win_push,  ds__op_default_punct,
+    win_advance,        win_flush, win_close, win_explain,
     win_metrics};
 
 ds_op *ds__op_window_new(const ds_winspec *spec, ds_aggdef *def) {

@@ -104,7 +104,7 @@ static int drop_before(void *op, int64_t id) {
 }
 
 static int emit_window(void *op, ds_opctx *ex, int64_t j, int final) {
-    (void)final;
+    (void) final;
     rows_op *o = op;
     int64_t lo = j * o->d.S - o->d.P, hi = j * o->d.S - 1;
     int rc = DS_OK;
@@ -151,16 +151,15 @@ static void rows_explain(const ds_op *op, ds_strbuf *sb) {
 static void rows_metrics(const ds_op *op, ds_op_metrics *m) {
     for (const rpane *p = ((const rows_op *)op)->panes; p; p = p->next) {
         m->state_rows += p->rows->rows;
-        m->state_bytes += (int64_t)ds__arena_bytes(&p->rows->arena) +
-                          (p->rows->rows / DS_CHUNK_ROWS + 1) *
-                              (int64_t)(DS_CHUNK_ROWS * 16);
+        m->state_bytes +=
+            (int64_t)ds__arena_bytes(&p->rows->arena) +
+            (p->rows->rows / DS_CHUNK_ROWS + 1) * (int64_t)(DS_CHUNK_ROWS * 16);
     }
 }
 
 static const ds_op_vtable rows_vt = {
-    "window_rows", rows_open,  rows_push,  ds__op_default_punct,
-    rows_advance,  rows_flush, rows_close, rows_explain,
-    rows_metrics};
+    "window_rows", rows_open,  rows_push,    ds__op_default_punct, rows_advance,
+    rows_flush,    rows_close, rows_explain, rows_metrics};
 
 ds_op *ds__op_window_rows_new(const ds_winspec *spec, int ncols,
                               const int *types) {

@@ -297,8 +297,9 @@ static int dc_add(ds_slide *s, int32_t kid, int d, const ds_value *v,
                   uint64_t vh, int64_t delta) {
     int type = s->def->aggs[s->dist[d]].arg_type;
     uint64_t h = (vh ^ ds__hash_u64(((uint64_t)kid << 8) + (uint64_t)d)) | 1;
-    if (delta > 0 && (uint64_t)(s->dc_n + 1) * 2 > (s->dc ? s->dc_mask + 1 : 0)
-        && dc_grow(s))
+    if (delta > 0 &&
+        (uint64_t)(s->dc_n + 1) * 2 > (s->dc ? s->dc_mask + 1 : 0) &&
+        dc_grow(s))
         return DS_NOMEM;
     if (!s->dc)
         return DS_OK;
@@ -362,8 +363,8 @@ static int dc_apply(ds_slide *s, const ds_aggtab *t, const int32_t *kids,
             if (e->gid < 0)
                 continue;
             uint64_t vh = e->hash ^ ds__hash_u64((uint64_t)e->gid + 1);
-            int rc = dc_add(s, kids[e->gid], d, &e->v, vh,
-                            sign * (int64_t)e->mult);
+            int rc =
+                dc_add(s, kids[e->gid], d, &e->v, vh, sign * (int64_t)e->mult);
             if (rc)
                 return rc;
         }
@@ -397,8 +398,8 @@ int ds__slide_insert(ds_slide *s, ds_pane *p, char *errmsg, size_t errlen) {
         k->refs++;
         if (s->inv.nfields) {
             ds__slot_from_group(&s->inv, slot, t, g);
-            int rc = ds__slot_combine(&s->inv, inv_slot(s, k), slot, errmsg,
-                                      errlen);
+            int rc =
+                ds__slot_combine(&s->inv, inv_slot(s, k), slot, errmsg, errlen);
             if (rc)
                 return rc;
         }
@@ -480,8 +481,7 @@ int ds__slide_late_begin(ds_slide *s, ds_pane *p) {
     return p->late && p->late_seen ? late_apply(s, p, -1) : DS_OK;
 }
 
-int ds__slide_late_end(ds_slide *s, ds_pane *p, char *errmsg,
-                       size_t errlen) {
+int ds__slide_late_end(ds_slide *s, ds_pane *p, char *errmsg, size_t errlen) {
     ds_aggtab *t = p->late;
     int64_t n = ds__aggtab_groups(t);
     if (n > p->late_seen) {
@@ -502,8 +502,9 @@ int ds__slide_late_end(ds_slide *s, ds_pane *p, char *errmsg,
     char slot[1024];
     for (int64_t g = 0; g < n && s->inv.nfields; g++) {
         ds__slot_from_group(&s->inv, slot, t, g);
-        int rc = ds__slot_combine(&s->inv, inv_slot(s, &s->keys[p->late_kids[g]]),
-                                  slot, errmsg, errlen);
+        int rc =
+            ds__slot_combine(&s->inv, inv_slot(s, &s->keys[p->late_kids[g]]),
+                             slot, errmsg, errlen);
         if (rc)
             return rc;
     }

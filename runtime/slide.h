@@ -23,9 +23,9 @@
 /* One pane: the partial aggregate of the rows whose time falls in
    [start, end). */
 typedef struct ds_pane {
-    int64_t id;         /* pane number: start = origin + id * length */
-    ds_aggtab *tab;     /* owned: the pane's rows, per key */
-    int32_t *kids;      /* owned: the slider's key of each group of tab */
+    int64_t id;     /* pane number: start = origin + id * length */
+    ds_aggtab *tab; /* owned: the pane's rows, per key */
+    int32_t *kids;  /* owned: the slider's key of each group of tab */
     int64_t kids_cap;
     ds_aggtab *late;    /* owned: rows that came after the pane was
                            inserted, while some window holding it was still

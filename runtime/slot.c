@@ -39,9 +39,13 @@ static int kind_of(const ds_aggspec *sp) {
     case DS_AGG_AVG:
         return t == DS_DOUBLE ? SLOT_DSUM : SLOT_ISUM;
     case DS_AGG_MIN:
-        return t == DS_DOUBLE ? SLOT_DMIN : t == DS_TEXT ? SLOT_SMIN : SLOT_IMIN;
+        return t == DS_DOUBLE ? SLOT_DMIN
+               : t == DS_TEXT ? SLOT_SMIN
+                              : SLOT_IMIN;
     case DS_AGG_MAX:
-        return t == DS_DOUBLE ? SLOT_DMAX : t == DS_TEXT ? SLOT_SMAX : SLOT_IMAX;
+        return t == DS_DOUBLE ? SLOT_DMAX
+               : t == DS_TEXT ? SLOT_SMAX
+                              : SLOT_IMAX;
     default:
         return -1; /* COUNT(DISTINCT): not in slots */
     }
@@ -88,8 +92,8 @@ void ds__slot_clear(const ds_slotlayout *l, void *slot) {
     memset(slot, 0, (size_t)l->size);
 }
 
-void ds__slot_from_group(const ds_slotlayout *l, void *slot,
-                         const ds_aggtab *t, int64_t g) {
+void ds__slot_from_group(const ds_slotlayout *l, void *slot, const ds_aggtab *t,
+                         int64_t g) {
     char *base = slot;
     for (int k = 0; k < l->nfields; k++) {
         const ds_slotfield *f = &l->fields[k];
@@ -134,8 +138,7 @@ int ds__slot_combine(const ds_slotlayout *l, void *dst, const void *src,
             icnt *x = (icnt *)d;
             const icnt *y = (const icnt *)s;
             if (__builtin_add_overflow(x->v, y->v, &x->v))
-                return ds__agg_overflow(errmsg, errlen,
-                                        &l->def->aggs[f->agg]);
+                return ds__agg_overflow(errmsg, errlen, &l->def->aggs[f->agg]);
             x->cnt += y->cnt;
             break;
         }
@@ -150,8 +153,8 @@ int ds__slot_combine(const ds_slotlayout *l, void *dst, const void *src,
         case SLOT_IMAX: {
             icnt *x = (icnt *)d;
             const icnt *y = (const icnt *)s;
-            if (y->cnt && (!x->cnt || (f->kind == SLOT_IMIN ? y->v < x->v
-                                                            : y->v > x->v)))
+            if (y->cnt &&
+                (!x->cnt || (f->kind == SLOT_IMIN ? y->v < x->v : y->v > x->v)))
                 x->v = y->v;
             x->cnt += y->cnt;
             break;
@@ -160,8 +163,8 @@ int ds__slot_combine(const ds_slotlayout *l, void *dst, const void *src,
         case SLOT_DMAX: {
             dcnt *x = (dcnt *)d;
             const dcnt *y = (const dcnt *)s;
-            if (y->cnt && (!x->cnt || (f->kind == SLOT_DMIN ? y->v < x->v
-                                                            : y->v > x->v)))
+            if (y->cnt &&
+                (!x->cnt || (f->kind == SLOT_DMIN ? y->v < x->v : y->v > x->v)))
                 x->v = y->v;
             x->cnt += y->cnt;
             break;
@@ -205,9 +208,8 @@ void ds__slot_subtract(const ds_slotlayout *l, void *dst, const void *src) {
     }
 }
 
-int ds__slot_add_row(const ds_slotlayout *l, void *slot,
-                     const ds_agginput *ai, int i, char *errmsg,
-                     size_t errlen) {
+int ds__slot_add_row(const ds_slotlayout *l, void *slot, const ds_agginput *ai,
+                     int i, char *errmsg, size_t errlen) {
     char *base = slot;
     for (int k = 0; k < l->nfields; k++) {
         const ds_slotfield *f = &l->fields[k];
@@ -226,8 +228,7 @@ int ds__slot_add_row(const ds_slotlayout *l, void *slot,
         case SLOT_ISUM: {
             icnt *x = (icnt *)p;
             if (__builtin_add_overflow(x->v, v->v.i64[i], &x->v))
-                return ds__agg_overflow(errmsg, errlen,
-                                        &l->def->aggs[f->agg]);
+                return ds__agg_overflow(errmsg, errlen, &l->def->aggs[f->agg]);
             x->cnt++;
             break;
         }

@@ -48,8 +48,8 @@ void ds__slot_layout(ds_slotlayout *l, const ds_aggdef *def, int which);
 void ds__slot_clear(const ds_slotlayout *l, void *slot);
 /* The partial states of group g of table t (built with the same def). Text
    views point into t. */
-void ds__slot_from_group(const ds_slotlayout *l, void *slot,
-                         const ds_aggtab *t, int64_t g);
+void ds__slot_from_group(const ds_slotlayout *l, void *slot, const ds_aggtab *t,
+                         int64_t g);
 /* dst = dst (+) src. Returns DS_OK or DS_ERROR (SUM overflow, errmsg). */
 int ds__slot_combine(const ds_slotlayout *l, void *dst, const void *src,
                      char *errmsg, size_t errlen);
@@ -60,9 +60,8 @@ int ds__slot_combine3(const ds_slotlayout *l, void *dst, const void *a,
 void ds__slot_subtract(const ds_slotlayout *l, void *dst, const void *src);
 /* Adds one row (row i of the evaluated input) to a slot; text views point
    into the input (the caller copies when it must). */
-int ds__slot_add_row(const ds_slotlayout *l, void *slot,
-                     const ds_agginput *ai, int i, char *errmsg,
-                     size_t errlen);
+int ds__slot_add_row(const ds_slotlayout *l, void *slot, const ds_agginput *ai,
+                     int i, char *errmsg, size_t errlen);
 /* Writes each field's final value at row `row` of out, in the aggregate's
    output column (col0 + agg index). */
 void ds__slot_output(const ds_slotlayout *l, const void *slot, ds_chunk *out,

@@ -197,8 +197,8 @@ static int take_digits(const char *s, size_t n, size_t *i, int digits,
 }
 
 static void skip_blanks(const char *s, size_t n, size_t *i) {
-    while (*i < n && (s[*i] == ' ' || s[*i] == '\t' || s[*i] == '\n' ||
-                      s[*i] == '\r'))
+    while (*i < n &&
+           (s[*i] == ' ' || s[*i] == '\t' || s[*i] == '\n' || s[*i] == '\r'))
         (*i)++;
 }
 
@@ -417,7 +417,7 @@ int64_t ds__text_to_int64(const char *s, size_t n) {
     }
     if (neg)
         return over || v > (uint64_t)INT64_MAX + 1 ? INT64_MIN
-                                                    : (int64_t)(0 - v);
+                                                   : (int64_t)(0 - v);
     return over || v > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)v;
 }
 

@@ -20,8 +20,8 @@ int64_t ds__watermark_advance(ds_watermark *w, const ds_winspec *spec,
         return w->value;
     }
     if (w->batch_rows) {
-        int64_t v = w->max_tau == INT64_MIN ? INT64_MIN
-                                            : w->max_tau - spec->delay;
+        int64_t v =
+            w->max_tau == INT64_MIN ? INT64_MIN : w->max_tau - spec->delay;
         if (v > w->value)
             w->value = v;
         w->last_rows_at = batch_time;
@@ -77,8 +77,8 @@ static void duration(ds_strbuf *sb, int64_t us) {
 }
 
 void ds__winspec_explain(const ds_winspec *w, ds_strbuf *sb) {
-    static const char *names[] = {"", "TUMBLING", "SLIDING", "SESSION",
-                                  "COUNT", "UNBOUNDED"};
+    static const char *names[] = {"",        "TUMBLING", "SLIDING",
+                                  "SESSION", "COUNT",    "UNBOUNDED"};
     ds__strbuf_puts(sb, names[w->kind]);
     if (w->kind == DS_WK_COUNT) {
         ds__strbuf_printf(sb, " size=%lld slide=%lld", (long long)w->size,

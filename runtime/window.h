@@ -54,11 +54,11 @@ static inline int64_t ds__floordiv(int64_t a, int64_t b) {
 
 /* Tracks the watermark of a query's input (shared by the window kinds). */
 typedef struct ds_watermark {
-    int64_t value;      /* INT64_MIN: none yet */
-    int64_t max_tau;    /* largest time seen; INT64_MIN: none */
+    int64_t value;         /* INT64_MIN: none yet */
+    int64_t max_tau;       /* largest time seen; INT64_MIN: none */
     int64_t last_rows_at;  /* batch time of the last batch with rows */
     int64_t value_at_rows; /* the watermark after that batch */
-    int batch_rows;     /* rows in the current batch */
+    int batch_rows;        /* rows in the current batch */
 } ds_watermark;
 
 void ds__watermark_init(ds_watermark *w);
@@ -83,7 +83,7 @@ typedef struct ds_wdriver {
     int64_t P, S;     /* panes per window, panes per slide */
     int64_t next_win; /* windows below it are closed; INT64_MIN: none yet */
     ds_watermark wm;
-    void *op;         /* the operator, for the callbacks */
+    void *op; /* the operator, for the callbacks */
     /* the smallest and largest pane id held, or INT64_MIN when none */
     int64_t (*x_first)(void *op);
     int64_t (*x_last)(void *op);

@@ -30,8 +30,7 @@ int ds__source_init(ds_source *s, const ds_source_vtable *vt, int ncols,
         }
     }
     if (opts) {
-        s->decoder = ds__decoder_new(opts, ncols, names, types, errmsg,
-                                     errlen);
+        s->decoder = ds__decoder_new(opts, ncols, names, types, errmsg, errlen);
         if (!s->decoder)
             return DS_ERROR;
     }

@@ -18,8 +18,8 @@
 
 /* How the scheduler asks for rows. */
 typedef struct ds_take {
-    int virtual_clock;  /* 1: give the next chunk (replay) */
-    int64_t max_rows;   /* rows_per_batch for file, stdin, socket */
+    int virtual_clock; /* 1: give the next chunk (replay) */
+    int64_t max_rows;  /* rows_per_batch for file, stdin, socket */
 } ds_take;
 
 typedef struct ds_source ds_source;
@@ -53,10 +53,10 @@ struct ds_source {
     char **names;        /* owned */
     ds_decoder *decoder; /* owned; NULL when rows come typed */
     ds_source_metrics metrics;
-    char errmsg[256];    /* the last problem the source met, for SHOW;
-                            written and read under errmu */
+    char errmsg[256]; /* the last problem the source met, for SHOW;
+                         written and read under errmu */
     pthread_mutex_t errmu;
-    ds_log_fn log;       /* set by the engine; may be NULL */
+    ds_log_fn log; /* set by the engine; may be NULL */
     void *log_user;
     /* set by the engine: receivers call it when rows arrive or the source
        finishes, so that a waiting scheduler looks again; may be NULL */

@@ -88,8 +88,7 @@ static void q_free(ds_source *s) {
 }
 
 static const ds_source_vtable queue_vt = {
-    "queue", q_start, q_take, q_ready, q_finished, ds__src_queue_close,
-    q_free};
+    "queue", q_start, q_take, q_ready, q_finished, ds__src_queue_close, q_free};
 
 int ds__src_is_queue(const ds_source *s) { return s->vt == &queue_vt; }
 
@@ -157,8 +156,8 @@ ds_source *ds__src_queue_new(int ncols, const char *const *names,
     if (!q)
         return NULL;
     memset(q, 0, sizeof *q);
-    if (ds__source_init(&q->base, &queue_vt, ncols, names, types, opts,
-                        errmsg, errlen)) {
+    if (ds__source_init(&q->base, &queue_vt, ncols, names, types, opts, errmsg,
+                        errlen)) {
         ds__source_fini(&q->base);
         ds_free(q);
         return NULL;

@@ -35,8 +35,8 @@ static int collect_fn(void *user, const ds_result *r) {
     collect *c = user;
     c->emissions++;
     char prefix[128];
-    int n = snprintf(prefix, sizeof prefix, "q%d b%lld",
-                     ds_result_query_id(r), (long long)ds_result_batch(r));
+    int n = snprintf(prefix, sizeof prefix, "q%d b%lld", ds_result_query_id(r),
+                     (long long)ds_result_batch(r));
     if (ds_result_has_window(r)) {
         char a[32], b[32];
         snprintf(prefix + n, sizeof prefix - (size_t)n, " w[%s,%s)",

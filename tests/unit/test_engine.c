@@ -127,7 +127,8 @@ Test(engine, global_aggregate_over_no_rows) {
     cr_assert_eq(ds_step(e), DS_OK);
     exec_ok("INSERT INTO q VALUES (1), (1), (NULL), (5);");
     cr_assert_eq(ds_step(e), DS_OK);
-    expect_output("q1 b1: 0|NULL|NULL|NULL|0\nq1 b2: 4|7|2.33333333333333|5|2\n");
+    expect_output(
+        "q1 b1: 0|NULL|NULL|NULL|0\nq1 b2: 4|7|2.33333333333333|5|2\n");
 }
 
 Test(engine, having_order_limit_per_emission) {
@@ -158,8 +159,8 @@ Test(engine, overflow_ends_the_query_with_a_message) {
             "SELECT SUM(x) AS s FROM q;"
             "INSERT INTO q VALUES (9223372036854775807), (1);");
     cr_assert_eq(ds_step(e), DS_ERROR);
-    cr_assert(strstr(ds_errmsg(e), "integer overflow in 'SUM(x)'"),
-              "%s", ds_errmsg(e));
+    cr_assert(strstr(ds_errmsg(e), "integer overflow in 'SUM(x)'"), "%s",
+              ds_errmsg(e));
     cr_assert_eq(ds_step(e), DS_DONE);
 }
 
@@ -168,8 +169,7 @@ Test(engine, callback_can_end_its_query) {
     collect mine = {0};
     mine.stop_after = 2;
     exec_ok("CREATE STREAM s (line TEXT) FROM QUEUE;");
-    cr_assert_eq(ds_query_open(e, "SELECT line FROM s;", collect_fn, &mine,
-                               &q),
+    cr_assert_eq(ds_query_open(e, "SELECT line FROM s;", collect_fn, &mine, &q),
                  DS_OK);
     for (int k = 0; k < 5; k++)
         ds_step(e);

@@ -38,9 +38,8 @@ Test(window, daba_matches_a_naive_fold) {
         seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
         int r = (int)(seed >> 33) % 100;
         /* windows that grow and shrink, with long flat stretches */
-        int insert = tail - head < 2 || (tail < N && r < (step % 3000 < 1500
-                                                              ? 60
-                                                              : 45));
+        int insert =
+            tail - head < 2 || (tail < N && r < (step % 3000 < 1500 ? 60 : 45));
         if (insert && tail < N) {
             iv[tail] = (int64_t)(seed >> 40) % 1000 - 500;
             dv[tail] = (double)((seed >> 20) % 100000) / 7.0;
@@ -74,8 +73,8 @@ Test(window, daba_matches_a_naive_fold) {
         }
         if (tail == head)
             continue;
-        cr_assert_eq(*(int64_t *)(out + lay.fields[0].offset), mn,
-                     "step %d", step);
+        cr_assert_eq(*(int64_t *)(out + lay.fields[0].offset), mn, "step %d",
+                     step);
         cr_assert_eq(*(double *)(out + lay.fields[1].offset), mx);
         double got = *(double *)(out + lay.fields[2].offset);
         cr_assert(got - sum < 1e-6 * (sum > 1 ? sum : 1) &&
@@ -175,14 +174,13 @@ Test(window, event_time_late_rows_go_to_late_into) {
             " ('d', '2026-01-01 00:00:12'), ('e', NULL);");
     ds_queue_close(e, NULL);
     run_to_end();
-    expect_output(
-        "q2 b1: (empty)\n"
-        "q1 b2 w[2026-01-01 00:00:00,2026-01-01 00:00:10): a|2\n"
-        "q2 b2: (empty)\n"
-        "q1 b3 w[2026-01-01 00:00:10,2026-01-01 00:00:20): b|1\n"
-        "q1 b3 w[2026-01-01 00:00:10,2026-01-01 00:00:20): d|1\n"
-        "q2 b3: c|2026-01-01 00:00:08\n"
-        "q2 b3: e|NULL\n");
+    expect_output("q2 b1: (empty)\n"
+                  "q1 b2 w[2026-01-01 00:00:00,2026-01-01 00:00:10): a|2\n"
+                  "q2 b2: (empty)\n"
+                  "q1 b3 w[2026-01-01 00:00:10,2026-01-01 00:00:20): b|1\n"
+                  "q1 b3 w[2026-01-01 00:00:10,2026-01-01 00:00:20): d|1\n"
+                  "q2 b3: c|2026-01-01 00:00:08\n"
+                  "q2 b3: e|NULL\n");
     close_engine();
 }
 
@@ -215,8 +213,8 @@ static char *run_cut(const char *query, int cut) {
             "FORMAT CSV;");
     ds_query *q;
     collect mine = {0};
-    cr_assert_eq(ds_query_open(e, query, collect_fn, &mine, &q), DS_OK,
-                 "%s", ds_errmsg(e));
+    cr_assert_eq(ds_query_open(e, query, collect_fn, &mine, &q), DS_OK, "%s",
+                 ds_errmsg(e));
     char buf[1 << 16];
     size_t len = 0;
     uint64_t seed = 7;
@@ -226,9 +224,8 @@ static char *run_cut(const char *query, int cut) {
         /* in order, with gaps and bursts */
         int64_t ms = (int64_t)i * 700 + (i / 500) * 20000;
         len += (size_t)snprintf(buf + len, sizeof buf - len,
-                                "k%d,%d.%d,%lld.%03lld\n",
-                                (int)(seed >> 60), (int)(seed >> 50) % 100,
-                                (int)(seed >> 40) % 10,
+                                "k%d,%d.%d,%lld.%03lld\n", (int)(seed >> 60),
+                                (int)(seed >> 50) % 100, (int)(seed >> 40) % 10,
                                 (long long)(ms / 1000), (long long)(ms % 1000));
         if (++in_chunk == cut || i == 2999) {
             cr_assert_eq(ds_push(e, "r", buf, len), DS_OK, "%s", ds_errmsg(e));
