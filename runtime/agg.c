@@ -331,6 +331,10 @@ static int64_t add_group(ds_aggtab *t, uint64_t h, const ds_vec *const *kv,
     return g;
 }
 
+int ds__aggtab_ensure_global_if_keyless(ds_aggtab *t) {
+    return t->def->nkeys == 0 ? ds__aggtab_ensure_global(t) : DS_OK;
+}
+
 int ds__aggtab_ensure_global(ds_aggtab *t) {
     if (t->ngroups > 0)
         return DS_OK;

@@ -117,6 +117,8 @@ int ds__aggtab_merge(ds_aggtab *dst, const ds_aggtab *src, char *errmsg,
 ** aggregate without GROUP BY, which exists even over no rows).
 */
 int ds__aggtab_ensure_global(ds_aggtab *t);
+/* The same, for a table whose definition has no keys; else nothing. */
+int ds__aggtab_ensure_global_if_keyless(ds_aggtab *t);
 
 /* Tracks which groups rows are added to (for EMIT CHANGES). */
 int ds__aggtab_track(ds_aggtab *t);

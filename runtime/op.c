@@ -169,3 +169,66 @@ void ds__exec_init(ds_opctx *ex) {
 }
 
 void ds__exec_fini(ds_opctx *ex) { ds__arena_fini(&ex->arena); }
+
+/* -------------------------------------------- aggregating operators */
+
+void *ds__aggop_alloc(size_t size, const ds_op_vtable *vt, size_t def_offset,
+                      ds_aggdef *def) {
+    char *o = ds_malloc(size);
+    int n = def->nkeys + def->naggs;
+    int *types = ds_malloc(sizeof(int) * (size_t)(n ? n : 1));
+    if (!o || !types) {
+        ds_free(o);
+        ds_free(types);
+        ds__aggdef_fini(def);
+        return NULL;
+    }
+    memset(o, 0, size);
+    ds_aggdef *mine = (ds_aggdef *)(o + def_offset);
+    *mine = *def;
+    memset(def, 0, sizeof *def);
+    for (int k = 0; k < n; k++)
+        types[k] = ds__aggdef_out_type(mine, k);
+    int rc = ds__op_init((ds_op *)o, vt, n, types);
+    ds_free(types);
+    if (rc) {
+        ds__aggdef_fini(mine);
+        ds_free(o);
+        return NULL;
+    }
+    return o;
+}
+
+int ds__aggop_prepare(ds_op *op, ds_aggdef *def, ds_agginput **ai,
+                      ds_chunk **out) {
+    int rc = ds__aggdef_prepare(def);
+    if (rc)
+        return rc;
+    *ai = ds_malloc(sizeof **ai);
+    *out = ds__chunk_new(op->ncols, op->types);
+    return *ai && *out ? DS_OK : DS_NOMEM;
+}
+
+void ds__aggop_release(ds_op *op, ds_aggdef *def, ds_agginput *ai,
+                       ds_chunk *out) {
+    ds__aggdef_fini(def);
+    ds_free(ai);
+    ds__chunk_free(out);
+    ds__op_fini(op);
+    ds_free(op);
+}
+
+int ds__aggop_push_tab(ds_op *op, ds_opctx *ex, ds_aggtab *t, ds_chunk *out) {
+    if (ds__aggtab_ensure_global_if_keyless(t))
+        return DS_NOMEM;
+    int64_t n = ds__aggtab_groups(t);
+    for (int64_t from = 0; from < n; from += DS_CHUNK_ROWS) {
+        int count = n - from < DS_CHUNK_ROWS ? (int)(n - from) : DS_CHUNK_ROWS;
+        int rc = ds__aggtab_output(t, from, count, out);
+        if (!rc)
+            rc = ds__op_push_next(op, ex, out);
+        if (rc)
+            return rc;
+    }
+    return DS_OK;
+}

@@ -133,6 +133,28 @@ ds_op *ds__op_limit_new(int64_t limit, int64_t offset, int ncols,
    ex->deliver at the end of the emission. */
 ds_op *ds__op_output_new(int nout, int ncols, const int *types);
 
+/* --- what the aggregating operators share (op.c) --- */
+
+/*
+** The start of an aggregating operator's constructor: allocates size
+** zeroed bytes for the operator (whose first member is its ds_op), moves
+** *def into the operator's own definition at def_offset (offsetof), and
+** initializes the ds_op with the output types: the keys, then one per
+** aggregate. Returns the operator, or NULL (def is then freed).
+*/
+void *ds__aggop_alloc(size_t size, const ds_op_vtable *vt, size_t def_offset,
+                      ds_aggdef *def);
+/* x_open's common part: prepares def's expressions, allocates the scratch
+   input (*ai) and an output chunk (*out). DS_OK or DS_NOMEM. */
+int ds__aggop_prepare(ds_op *op, ds_aggdef *def, ds_agginput **ai,
+                      ds_chunk **out);
+/* Pushes every group of t downstream through out (without GROUP BY, the
+   one group there is even over no rows: SQL's aggregate of nothing). */
+int ds__aggop_push_tab(ds_op *op, ds_opctx *ex, ds_aggtab *t, ds_chunk *out);
+/* x_close's common part: frees def, ai, out and the operator itself. */
+void ds__aggop_release(ds_op *op, ds_aggdef *def, ds_agginput *ai,
+                       ds_chunk *out);
+
 /* --- a query's chain of operators (op.c) --- */
 
 typedef struct ds_pipeline {

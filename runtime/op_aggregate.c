@@ -7,6 +7,7 @@
 */
 #include "op.h"
 
+#include <stddef.h>
 #include <stdio.h>
 
 typedef struct agg_op {
@@ -20,13 +21,11 @@ typedef struct agg_op {
 static int agg_open(ds_op *op, ds_opctx *ex) {
     (void)ex;
     agg_op *a = (agg_op *)op;
-    int rc = ds__aggdef_prepare(&a->def);
+    int rc = ds__aggop_prepare(op, &a->def, &a->in, &a->out);
     if (rc)
         return rc;
     a->tab = ds__aggtab_new(&a->def);
-    a->out = ds__chunk_new(op->ncols, op->types);
-    a->in = ds_malloc(sizeof *a->in);
-    return a->tab && a->out && a->in ? DS_OK : DS_NOMEM;
+    return a->tab ? DS_OK : DS_NOMEM;
 }
 
 static int agg_push(ds_op *op, ds_opctx *ex, const ds_chunk *in) {
@@ -34,27 +33,12 @@ static int agg_push(ds_op *op, ds_opctx *ex, const ds_chunk *in) {
     return ds__aggtab_update(a->tab, &ex->eval, in, a->in);
 }
 
-/* Pushes every group of tab downstream, then ends the emission. Shared
-   shape with the window operators, which call it per window. */
-static int emit_groups(agg_op *a, ds_opctx *ex) {
-    if (a->def.nkeys == 0 && ds__aggtab_ensure_global(a->tab))
-        return DS_NOMEM;
-    int64_t n = ds__aggtab_groups(a->tab);
-    for (int64_t from = 0; from < n; from += DS_CHUNK_ROWS) {
-        int count = n - from < DS_CHUNK_ROWS ? (int)(n - from) : DS_CHUNK_ROWS;
-        int rc = ds__aggtab_output(a->tab, from, count, a->out);
-        if (!rc)
-            rc = ds__op_push_next(&a->base, ex, a->out);
-        if (rc)
-            return rc;
-    }
-    return ds__op_default_punct(&a->base, ex);
-}
-
 static int agg_advance(ds_op *op, ds_opctx *ex, int64_t time) {
     agg_op *a = (agg_op *)op;
     ex->emit.has_window = 0;
-    int rc = emit_groups(a, ex);
+    int rc = ds__aggop_push_tab(op, ex, a->tab, a->out);
+    if (!rc)
+        rc = ds__op_default_punct(op, ex);
     ds__aggtab_clear(a->tab);
     return rc ? rc : ds__op_default_advance(op, ex, time);
 }
@@ -62,11 +46,7 @@ static int agg_advance(ds_op *op, ds_opctx *ex, int64_t time) {
 static void agg_close(ds_op *op) {
     agg_op *a = (agg_op *)op;
     ds__aggtab_free(a->tab);
-    ds_free(a->in);
-    ds__aggdef_fini(&a->def);
-    ds__chunk_free(a->out);
-    ds__op_fini(op);
-    ds_free(a);
+    ds__aggop_release(op, &a->def, a->in, a->out);
 }
 
 static const char *aggfn_name(ds_aggfn fn) {
@@ -134,25 +114,6 @@ static const ds_op_vtable agg_vt = {"aggregate_per_batch",
                                     agg_metrics};
 
 ds_op *ds__op_aggregate_new(ds_aggdef *def) {
-    agg_op *a = ds_malloc(sizeof *a);
-    int n = def->nkeys + def->naggs;
-    int *types = ds_malloc(sizeof(int) * (size_t)(n ? n : 1));
-    if (!a || !types) {
-        ds_free(a);
-        ds_free(types);
-        ds__aggdef_fini(def);
-        return NULL;
-    }
-    memset(a, 0, sizeof *a);
-    a->def = *def;
-    memset(def, 0, sizeof *def);
-    for (int k = 0; k < n; k++)
-        types[k] = ds__aggdef_out_type(&a->def, k);
-    int rc = ds__op_init(&a->base, &agg_vt, n, types);
-    ds_free(types);
-    if (rc) {
-        agg_close(&a->base);
-        return NULL;
-    }
-    return &a->base;
+    agg_op *a = ds__aggop_alloc(sizeof *a, &agg_vt, offsetof(agg_op, def), def);
+    return a ? &a->base : NULL;
 }

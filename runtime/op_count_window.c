@@ -10,6 +10,8 @@
 ** Lite queue (daba.h), so memory follows panes and keys, not rows; a
 ** counted set per pane and per window serves COUNT(DISTINCT).
 */
+#include <stddef.h>
+
 #include "agg_state.h"
 #include "daba.h"
 #include "vset.h"
@@ -315,14 +317,12 @@ static int cnt_flush(ds_op *op, ds_opctx *ex) {
 static int cnt_open(ds_op *op, ds_opctx *ex) {
     (void)ex;
     cnt_op *o = (cnt_op *)op;
-    int rc = ds__aggdef_prepare(&o->def);
+    int rc = ds__aggop_prepare(op, &o->def, &o->ai, &o->out);
     if (rc)
         return rc;
     o->keys = ds__aggtab_new(&o->keydef);
-    o->ai = ds_malloc(sizeof *o->ai);
-    o->out = ds__chunk_new(op->ncols, op->types);
     o->tmp = ds_malloc(o->lay.size ? (size_t)o->lay.size : 8);
-    return o->keys && o->ai && o->out && o->tmp ? DS_OK : DS_NOMEM;
+    return o->keys && o->tmp ? DS_OK : DS_NOMEM;
 }
 
 static void cnt_close(ds_op *op) {
@@ -331,19 +331,13 @@ static void cnt_close(ds_op *op) {
         key_fini(o, &o->per[g]);
     ds_free(o->per);
     ds__aggtab_free(o->keys);
-    ds__aggdef_fini(&o->def);
-    ds_free(o->ai);
-    ds__chunk_free(o->out);
     ds_free(o->tmp);
-    ds__op_fini(op);
-    ds_free(o);
+    ds__aggop_release(op, &o->def, o->ai, o->out);
 }
 
 static void cnt_explain(const ds_op *op, ds_strbuf *sb) {
     const cnt_op *o = (const cnt_op *)op;
-    ds__winspec_explain(&o->w, sb);
-    ds__strbuf_putc(sb, ' ');
-    ds__aggdef_explain(&o->def, sb);
+    ds__aggop_explain(&o->w, &o->def, sb);
 }
 
 static void cnt_metrics(const ds_op *op, ds_op_metrics *m) {
@@ -368,21 +362,12 @@ static const ds_op_vtable cnt_vt = {
     cnt_flush,      cnt_close, cnt_explain, cnt_metrics};
 
 ds_op *ds__op_count_window_new(const ds_winspec *spec, ds_aggdef *def) {
-    cnt_op *o = ds_malloc(sizeof *o);
-    int n = def->nkeys + def->naggs;
-    int *types = ds_malloc(sizeof(int) * (size_t)(n ? n : 1));
-    if (!o || !types) {
-        ds_free(o);
-        ds_free(types);
-        ds__aggdef_fini(def);
+    cnt_op *o = ds__aggop_alloc(sizeof *o, &cnt_vt, offsetof(cnt_op, def), def);
+    if (!o)
         return NULL;
-    }
-    memset(o, 0, sizeof *o);
     o->w = *spec;
     if (o->w.slide <= 0)
         o->w.slide = o->w.size;
-    o->def = *def;
-    memset(def, 0, sizeof *def);
     o->keydef.nkeys = o->def.nkeys;
     o->keydef.keys = o->def.keys;
     o->keydef.key_types = o->def.key_types;
@@ -400,13 +385,5 @@ ds_op *ds__op_count_window_new(const ds_winspec *spec, ds_aggdef *def) {
     for (int k = 0; k < o->def.naggs; k++)
         if (o->def.aggs[k].fn == DS_AGG_COUNT_DISTINCT)
             o->dist[o->ndist++] = k;
-    for (int k = 0; k < n; k++)
-        types[k] = ds__aggdef_out_type(&o->def, k);
-    int rc = ds__op_init(&o->base, &cnt_vt, n, types);
-    ds_free(types);
-    if (rc) {
-        cnt_close(&o->base);
-        return NULL;
-    }
     return &o->base;
 }

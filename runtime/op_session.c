@@ -11,6 +11,7 @@
 ** Each session keeps its partial aggregates in one slot (slot.h, text
 ** copied so it owns it) and a counted set per COUNT(DISTINCT).
 */
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "agg_state.h"
@@ -378,14 +379,12 @@ static int ses_flush(ds_op *op, ds_opctx *ex) {
 static int ses_open(ds_op *op, ds_opctx *ex) {
     (void)ex;
     ses_op *o = (ses_op *)op;
-    int rc = ds__aggdef_prepare(&o->def);
+    int rc = ds__aggop_prepare(op, &o->def, &o->ai, &o->out);
     if (rc)
         return rc;
     o->keys = ds__aggtab_new(&o->keydef);
-    o->ai = ds_malloc(sizeof *o->ai);
-    o->out = ds__chunk_new(op->ncols, op->types);
     o->tau = ds_malloc(sizeof(int64_t) * DS_CHUNK_ROWS);
-    return o->keys && o->ai && o->out && o->tau ? DS_OK : DS_NOMEM;
+    return o->keys && o->tau ? DS_OK : DS_NOMEM;
 }
 
 static void ses_close(ds_op *op) {
@@ -398,19 +397,13 @@ static void ses_close(ds_op *op) {
     }
     ds_free(o->per);
     ds__aggtab_free(o->keys);
-    ds__aggdef_fini(&o->def);
-    ds_free(o->ai);
-    ds__chunk_free(o->out);
     ds_free(o->tau);
-    ds__op_fini(op);
-    ds_free(o);
+    ds__aggop_release(op, &o->def, o->ai, o->out);
 }
 
 static void ses_explain(const ds_op *op, ds_strbuf *sb) {
     const ses_op *o = (const ses_op *)op;
-    ds__winspec_explain(&o->w, sb);
-    ds__strbuf_putc(sb, ' ');
-    ds__aggdef_explain(&o->def, sb);
+    ds__aggop_explain(&o->w, &o->def, sb);
 }
 
 static void ses_metrics(const ds_op *op, ds_op_metrics *m) {
@@ -436,19 +429,10 @@ static const ds_op_vtable ses_vt = {
     ses_flush,        ses_close, ses_explain, ses_metrics};
 
 ds_op *ds__op_session_new(const ds_winspec *spec, ds_aggdef *def) {
-    ses_op *o = ds_malloc(sizeof *o);
-    int n = def->nkeys + def->naggs;
-    int *types = ds_malloc(sizeof(int) * (size_t)(n ? n : 1));
-    if (!o || !types) {
-        ds_free(o);
-        ds_free(types);
-        ds__aggdef_fini(def);
+    ses_op *o = ds__aggop_alloc(sizeof *o, &ses_vt, offsetof(ses_op, def), def);
+    if (!o)
         return NULL;
-    }
-    memset(o, 0, sizeof *o);
     o->w = *spec;
-    o->def = *def;
-    memset(def, 0, sizeof *def);
     o->keydef.nkeys = o->def.nkeys;
     o->keydef.keys = o->def.keys;
     o->keydef.key_types = o->def.key_types;
@@ -459,13 +443,5 @@ ds_op *ds__op_session_new(const ds_winspec *spec, ds_aggdef *def) {
             o->dist[o->ndist++] = a;
     ds__watermark_init(&o->wm);
     o->prev_wm = INT64_MIN;
-    for (int k = 0; k < n; k++)
-        types[k] = ds__aggdef_out_type(&o->def, k);
-    int rc = ds__op_init(&o->base, &ses_vt, n, types);
-    ds_free(types);
-    if (rc) {
-        ses_close(&o->base);
-        return NULL;
-    }
     return &o->base;
 }

@@ -4,6 +4,8 @@
 ** every batch: all keys, or with EMIT CHANGES only the keys that got rows
 ** in that batch. Each emission's window is [origin, end of batch).
 */
+#include <stddef.h>
+
 #include "window.h"
 
 typedef struct unb_op {
@@ -19,14 +21,12 @@ typedef struct unb_op {
 static int unb_open(ds_op *op, ds_opctx *ex) {
     (void)ex;
     unb_op *o = (unb_op *)op;
-    int rc = ds__aggdef_prepare(&o->def);
+    int rc = ds__aggop_prepare(op, &o->def, &o->ai, &o->out);
     if (rc)
         return rc;
     o->tab = ds__aggtab_new(&o->def);
-    o->ai = ds_malloc(sizeof *o->ai);
-    o->out = ds__chunk_new(op->ncols, op->types);
     o->list = ds_malloc(sizeof(int64_t) * DS_CHUNK_ROWS);
-    if (!o->tab || !o->ai || !o->out || !o->list)
+    if (!o->tab || !o->list)
         return DS_NOMEM;
     return o->w.emit_changes ? ds__aggtab_track(o->tab) : DS_OK;
 }
@@ -74,19 +74,13 @@ static int unb_advance(ds_op *op, ds_opctx *ex, int64_t time) {
 static void unb_close(ds_op *op) {
     unb_op *o = (unb_op *)op;
     ds__aggtab_free(o->tab);
-    ds__aggdef_fini(&o->def);
-    ds_free(o->ai);
-    ds__chunk_free(o->out);
     ds_free(o->list);
-    ds__op_fini(op);
-    ds_free(o);
+    ds__aggop_release(op, &o->def, o->ai, o->out);
 }
 
 static void unb_explain(const ds_op *op, ds_strbuf *sb) {
     const unb_op *o = (const unb_op *)op;
-    ds__winspec_explain(&o->w, sb);
-    ds__strbuf_putc(sb, ' ');
-    ds__aggdef_explain(&o->def, sb);
+    ds__aggop_explain(&o->w, &o->def, sb);
 }
 
 static void unb_metrics(const ds_op *op, ds_op_metrics *m) {
@@ -104,26 +98,9 @@ static const ds_op_vtable unb_vt = {"window_unbounded", unb_open,
                                     unb_metrics};
 
 ds_op *ds__op_unbounded_new(const ds_winspec *spec, ds_aggdef *def) {
-    unb_op *o = ds_malloc(sizeof *o);
-    int n = def->nkeys + def->naggs;
-    int *types = ds_malloc(sizeof(int) * (size_t)(n ? n : 1));
-    if (!o || !types) {
-        ds_free(o);
-        ds_free(types);
-        ds__aggdef_fini(def);
+    unb_op *o = ds__aggop_alloc(sizeof *o, &unb_vt, offsetof(unb_op, def), def);
+    if (!o)
         return NULL;
-    }
-    memset(o, 0, sizeof *o);
     o->w = *spec;
-    o->def = *def;
-    memset(def, 0, sizeof *def);
-    for (int k = 0; k < n; k++)
-        types[k] = ds__aggdef_out_type(&o->def, k);
-    int rc = ds__op_init(&o->base, &unb_vt, n, types);
-    ds_free(types);
-    if (rc) {
-        unb_close(&o->base);
-        return NULL;
-    }
     return &o->base;
 }

@@ -13,6 +13,7 @@
 ** all closed are late. EMIT CHANGES also emits every open window's partial
 ** result each batch, by combining its panes.
 */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -199,22 +200,6 @@ static int win_push(ds_op *op, ds_opctx *ex, const ds_chunk *in) {
 
 /* ------------------------------------------------------------ emitting */
 
-/* Pushes every group of t (one row over no rows without GROUP BY). */
-static int push_tab(win_op *o, ds_opctx *ex, ds_aggtab *t) {
-    if (o->def.nkeys == 0 && ds__aggtab_ensure_global(t))
-        return DS_NOMEM;
-    int64_t n = ds__aggtab_groups(t);
-    for (int64_t from = 0; from < n; from += DS_CHUNK_ROWS) {
-        int count = n - from < DS_CHUNK_ROWS ? (int)(n - from) : DS_CHUNK_ROWS;
-        int rc = ds__aggtab_output(t, from, count, o->out);
-        if (!rc)
-            rc = ds__op_push_next(&o->base, ex, o->out);
-        if (rc)
-            return rc;
-    }
-    return DS_OK;
-}
-
 static int push_out(void *user, ds_chunk *c) {
     win_op *o = user;
     return ds__op_push_next(&o->base, o->ex, c);
@@ -269,7 +254,7 @@ static int emit_partial(win_op *o, ds_opctx *ex, int64_t lo, int64_t hi) {
             rc = ds__aggtab_merge(t, p->late, o->errmsg, o->errlen);
     }
     if (!rc && any) {
-        rc = push_tab(o, ex, t);
+        rc = ds__aggop_push_tab(&o->base, ex, t, o->out);
         if (!rc)
             rc = ds__op_default_punct(&o->base, ex);
     }
@@ -288,14 +273,14 @@ static int emit_window(void *op, ds_opctx *ex, int64_t j, int final) {
         rc = drop_panes_before(o, hi);
         ds_pane *p = o->panes && o->panes->id == hi ? o->panes : NULL;
         if (p) {
-            rc = rc ? rc : push_tab(o, ex, p->tab);
+            rc = rc ? rc : ds__aggop_push_tab(&o->base, ex, p->tab, o->out);
             o->panes = p->next;
             if (o->newest == p)
                 o->newest = NULL;
             pane_done(o, p);
         } else if (!rc && o->def.nkeys == 0) {
             ds_aggtab *t = ds__aggtab_new(&o->def);
-            rc = t ? push_tab(o, ex, t) : DS_NOMEM;
+            rc = t ? ds__aggop_push_tab(&o->base, ex, t, o->out) : DS_NOMEM;
             ds__aggtab_free(t);
         }
     } else {
@@ -333,18 +318,15 @@ static int win_open(ds_op *op, ds_opctx *ex) {
     win_op *o = (win_op *)op;
     o->errmsg = ex->eval.errmsg;
     o->errlen = sizeof ex->eval.errmsg;
-    int rc = ds__aggdef_prepare(&o->def);
+    int rc = ds__aggop_prepare(op, &o->def, &o->ai, &o->out);
     if (rc)
         return rc;
-    o->ai = ds_malloc(sizeof *o->ai);
-    o->out = ds__chunk_new(op->ncols, op->types);
     o->tau = ds_malloc(sizeof(int64_t) * DS_CHUNK_ROWS);
     o->pane = ds_malloc(sizeof(int64_t) * DS_CHUNK_ROWS);
     o->order = ds_malloc(sizeof(uint16_t) * DS_CHUNK_ROWS);
     if (o->d.P > 1)
         o->slide = ds__slide_new(&o->def);
-    if (!o->ai || !o->out || !o->tau || !o->pane || !o->order ||
-        (o->d.P > 1 && !o->slide))
+    if (!o->tau || !o->pane || !o->order || (o->d.P > 1 && !o->slide))
         return DS_NOMEM;
     return DS_OK;
 }
@@ -362,14 +344,10 @@ static void win_close(ds_op *op) {
         pane_free(p);
     }
     ds__slide_free(o->slide);
-    ds__aggdef_fini(&o->def);
-    ds_free(o->ai);
-    ds__chunk_free(o->out);
     ds_free(o->tau);
     ds_free(o->pane);
     ds_free(o->order);
-    ds__op_fini(op);
-    ds_free(o);
+    ds__aggop_release(op, &o->def, o->ai, o->out);
 }
 
 static void win_explain(const ds_op *op, ds_strbuf *sb) {
@@ -400,31 +378,14 @@ static const ds_op_vtable win_vt = {
     win_metrics};
 
 ds_op *ds__op_window_new(const ds_winspec *spec, ds_aggdef *def) {
-    win_op *o = ds_malloc(sizeof *o);
-    int n = def->nkeys + def->naggs;
-    int *types = ds_malloc(sizeof(int) * (size_t)(n ? n : 1));
-    if (!o || !types) {
-        ds_free(o);
-        ds_free(types);
-        ds__aggdef_fini(def);
+    win_op *o = ds__aggop_alloc(sizeof *o, &win_vt, offsetof(win_op, def), def);
+    if (!o)
         return NULL;
-    }
-    memset(o, 0, sizeof *o);
     ds__wdriver_init(&o->d, spec, o);
     o->d.x_first = first_pane;
     o->d.x_last = last_pane;
     o->d.x_drop_before = drop_panes_before;
     o->d.x_emit = emit_window;
-    o->def = *def;
-    memset(def, 0, sizeof *def);
     o->inserted_upto = INT64_MIN;
-    for (int k = 0; k < n; k++)
-        types[k] = ds__aggdef_out_type(&o->def, k);
-    int rc = ds__op_init(&o->base, &win_vt, n, types);
-    ds_free(types);
-    if (rc) {
-        win_close(&o->base);
-        return NULL;
-    }
     return &o->base;
 }

@@ -211,3 +211,10 @@ int ds__wdriver_advance(ds_wdriver *d, ds_opctx *ex, int64_t time) {
 int ds__wdriver_flush(ds_wdriver *d, ds_opctx *ex) {
     return emit_with_rows(d, ex, INT64_MAX);
 }
+
+void ds__aggop_explain(const ds_winspec *w, const ds_aggdef *def,
+                       ds_strbuf *sb) {
+    ds__winspec_explain(w, sb);
+    ds__strbuf_putc(sb, ' ');
+    ds__aggdef_explain(def, sb);
+}

@@ -126,6 +126,9 @@ ds_op *ds__op_window_rows_new(const ds_winspec *spec, int ncols,
 
 /* "TUMBLING 5s ON #2 WATERMARK 3s" for EXPLAIN. */
 void ds__winspec_explain(const ds_winspec *spec, ds_strbuf *sb);
+/* The window, then the keys and aggregates, for EXPLAIN. */
+void ds__aggop_explain(const ds_winspec *w, const ds_aggdef *def,
+                       ds_strbuf *sb);
 
 /*
 ** Late rows: copies rows sel[0..nsel) of in to the query's late-row
