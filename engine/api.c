@@ -17,23 +17,6 @@ void ds_config_init(ds_config *cfg) {
     cfg->rows_per_batch = 100000;
 }
 
-const char *ds_type_name(int type) {
-    switch (type) {
-    case DS_BIGINT:
-        return "BIGINT";
-    case DS_DOUBLE:
-        return "DOUBLE";
-    case DS_TEXT:
-        return "TEXT";
-    case DS_BOOLEAN:
-        return "BOOLEAN";
-    case DS_TIMESTAMP:
-        return "TIMESTAMP";
-    default:
-        return "NULL";
-    }
-}
-
 int ds__engine_error(ds_engine *e, int rc, int off, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);

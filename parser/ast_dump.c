@@ -74,23 +74,6 @@ static void put_float(ds_strbuf *sb, double d) {
         puts_(sb, ".0");
 }
 
-static const char *type_name(int type) {
-    switch (type) {
-    case DS_BIGINT:
-        return "BIGINT";
-    case DS_DOUBLE:
-        return "DOUBLE";
-    case DS_TEXT:
-        return "TEXT";
-    case DS_BOOLEAN:
-        return "BOOLEAN";
-    case DS_TIMESTAMP:
-        return "TIMESTAMP";
-    default:
-        return "?";
-    }
-}
-
 static const char *op_name(ds_ast_op op) {
     static const char *const names[] = {
         [DS_OP_NEG] = "-",   [DS_OP_PLUS] = "+", [DS_OP_NOT] = "NOT",
@@ -191,7 +174,7 @@ void ds__ast_dump_expr(const ds_ast_expr *e, ds_strbuf *sb) {
     case DS_AE_CAST:
         puts_(sb, "(CAST ");
         ds__ast_dump_expr(e->a, sb);
-        ds__strbuf_printf(sb, " %s)", type_name(e->type));
+        ds__strbuf_printf(sb, " %s)", ds_type_name(e->type));
         break;
     case DS_AE_IN:
         ds__strbuf_printf(sb, "(%sIN ", no);
@@ -226,7 +209,7 @@ void ds__ast_dump_expr(const ds_ast_expr *e, ds_strbuf *sb) {
         ds__strbuf_putc(sb, ')');
         break;
     case DS_AE_TYPED_STR:
-        ds__strbuf_printf(sb, "(%s ", type_name(e->type));
+        ds__strbuf_printf(sb, "(%s ", ds_type_name(e->type));
         put_string(sb, e->str);
         ds__strbuf_putc(sb, ')');
         break;
@@ -405,7 +388,7 @@ static void put_create(ds_strbuf *sb, const ds_ast_stmt *s) {
         for (int i = 0; i < s->columns->n; i++) {
             puts_(sb, " (");
             put_name(sb, s->columns->v[i].name.s);
-            ds__strbuf_printf(sb, " %s)", type_name(s->columns->v[i].type));
+            ds__strbuf_printf(sb, " %s)", ds_type_name(s->columns->v[i].type));
         }
         ds__strbuf_putc(sb, ')');
     }

@@ -66,23 +66,6 @@ const char *ds__expr_op_name(const ds_expr *x) {
     return "?";
 }
 
-static const char *type_name(int type) {
-    switch (type) {
-    case DS_BIGINT:
-        return "BIGINT";
-    case DS_DOUBLE:
-        return "DOUBLE";
-    case DS_TEXT:
-        return "TEXT";
-    case DS_BOOLEAN:
-        return "BOOLEAN";
-    case DS_TIMESTAMP:
-        return "TIMESTAMP";
-    default:
-        return "NULL";
-    }
-}
-
 static void put_quoted(ds_strbuf *sb, ds_str s) {
     ds__strbuf_putc(sb, '\'');
     for (size_t i = 0; i < s.n; i++) {
@@ -194,7 +177,7 @@ void ds__expr_explain(const ds_expr *x, const char *const *names,
     case DS_X_CAST:
         ds__strbuf_puts(sb, "CAST(");
         ds__expr_explain(x->args[0], names, sb);
-        ds__strbuf_printf(sb, " AS %s)", type_name(x->type));
+        ds__strbuf_printf(sb, " AS %s)", ds_type_name(x->type));
         return;
     case DS_X_CALL:
         ds__strbuf_printf(sb, "%s(", ds__fn_name(x->fn));

@@ -14,6 +14,23 @@
 
 #include "mem.h"
 
+const char *ds_type_name(int type) {
+    switch (type) {
+    case DS_BIGINT:
+        return "BIGINT";
+    case DS_DOUBLE:
+        return "DOUBLE";
+    case DS_TEXT:
+        return "TEXT";
+    case DS_BOOLEAN:
+        return "BOOLEAN";
+    case DS_TIMESTAMP:
+        return "TIMESTAMP";
+    default:
+        return "NULL";
+    }
+}
+
 int ds__fmt_int(int64_t i, char *buf) {
     return snprintf(buf, DS_NUMBUF, "%lld", (long long)i);
 }
