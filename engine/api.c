@@ -95,6 +95,9 @@ int ds_close(ds_engine *e) {
     for (int k = 0; k < e->nstreams; k++)
         ds__stream_free(e->streams[k]);
     ds_free(e->streams);
+    for (int k = 0; k < e->nsinks; k++)
+        ds__sinkent_free(e->sinks[k]);
+    ds_free(e->sinks);
     ds_free(e->checkpoint_dir);
     pthread_cond_destroy(&e->cv);
     pthread_mutex_destroy(&e->mu);

@@ -60,6 +60,8 @@ static int create_stream(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
 /* ------------------------------------------------------------- DROP */
 
 static int drop(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
+    if (st->object == DS_OBJ_SINK)
+        return ds__engine_drop_sink(e, sql, st);
     if (st->object != DS_OBJ_STREAM) {
         if (st->if_exists)
             return DS_OK;
@@ -380,7 +382,22 @@ static int show(ds_engine *e, const ds_ast_stmt *st) {
             rc = table_row(&t, r3);
         break;
     }
-    default: { /* sinks and tables: none can exist yet */
+    case DS_SHOW_SINKS: {
+        const char *names[] = {"name", "kind", "target", "rows", "writer"};
+        const int types[] = {T, T, T, I, I};
+        if (table_init(&t, 5, names, types))
+            return ds__engine_error(e, DS_NOMEM, -1, "out of memory");
+        for (int k = 0; k < e->nsinks && !rc; k++) {
+            ds_sinkent *s = e->sinks[k];
+            ds_value row[5] = {tv(s->name), tv(s->sink->vt->name),
+                               tv(s->target ? s->target : "<stdout>"),
+                               iv(s->sink->rows),
+                               s->writer ? iv(s->writer->id) : tv(NULL)};
+            rc = table_row(&t, row);
+        }
+        break;
+    }
+    default: { /* tables: none can exist yet */
         const char *names[] = {"name"};
         const int types[] = {T};
         if (table_init(&t, 1, names, types))
@@ -480,22 +497,11 @@ int ds__engine_run_stmt(ds_engine *e, const char *sql, const ds_ast_stmt *st) {
                                      "tables (CREATE TABLE %s)",
                                      st->name.s);
     case DS_STMT_CREATE_SINK:
-        return ds__engine_sql_errorf(e, sql, st->off,
-                                     "not supported yet: sinks (CREATE "
-                                     "SINK %s)",
-                                     st->name.s);
+        return ds__engine_create_sink(e, sql, st);
     case DS_STMT_INSERT_VALUES:
         return insert_values(e, sql, st);
     case DS_STMT_INSERT_SELECT:
-        if (ds__engine_find_stream(e, st->name.s))
-            return ds__engine_sql_errorf(
-                e, sql, st->name.off,
-                "INSERT INTO ... SELECT "
-                "writes to a sink, and %s is a stream; use "
-                "CREATE STREAM ... AS SELECT",
-                st->name.s);
-        return ds__engine_sql_errorf(e, sql, st->name.off, "no such sink: %s",
-                                     st->name.s);
+        return ds__engine_insert_select(e, sql, st);
     case DS_STMT_DROP:
         return drop(e, sql, st);
     case DS_STMT_SHOW:

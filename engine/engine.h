@@ -20,6 +20,7 @@
 #include <pthread.h>
 
 #include "../planner/plan.h"
+#include "../sinks/sink.h"
 #include "../sources/source.h"
 
 typedef struct ds_stream {
@@ -35,6 +36,16 @@ typedef struct ds_stream {
     int level;                 /* 0: from a source; producer's level + 1 */
     int64_t rows_total;
 } ds_stream;
+
+/* A sink of the catalog: CREATE SINK name TO ... */
+typedef struct ds_sinkent {
+    char *name;       /* owned */
+    char *definition; /* owned: the CREATE statement */
+    ds_sink_kind kind;
+    char *target;            /* owned: path, or NULL for STDOUT */
+    ds_sink *sink;           /* owned */
+    struct ds_query *writer; /* borrowed: the query writing to it, if any */
+} ds_sinkent;
 
 typedef enum ds_target {
     DS_TARGET_CALLBACK,
@@ -54,6 +65,7 @@ struct ds_query {
     void *user;
     ds_stream *out_stream;  /* derived stream fed (target STREAM) */
     ds_stream *late_stream; /* LATE INTO stream fed with late rows */
+    ds_sinkent *sink;       /* the sink written (target SINK) */
     int opened;             /* pipeline opened */
     int ended;
     int status; /* DS_OK or the error that ended it */
@@ -72,6 +84,8 @@ struct ds_engine {
     pthread_cond_t cv;
     ds_stream **streams; /* owned */
     int nstreams;
+    ds_sinkent **sinks; /* owned */
+    int nsinks;
     struct ds_query **queries; /* owned, in id order */
     int nqueries;
     int next_query_id;
@@ -129,6 +143,19 @@ int ds__engine_sql_errorf(ds_engine *e, const char *sql, int off,
 /* --- create_source.c --- */
 int ds__engine_create_source_stream(ds_engine *e, const char *sql,
                                     const ds_ast_stmt *st);
+
+/* --- sinks.c --- */
+int ds__engine_create_sink(ds_engine *e, const char *sql,
+                           const ds_ast_stmt *st);
+int ds__engine_drop_sink(ds_engine *e, const char *sql, const ds_ast_stmt *st);
+/* INSERT INTO sink SELECT ...: a query whose rows go to the sink. */
+int ds__engine_insert_select(ds_engine *e, const char *sql,
+                             const ds_ast_stmt *st);
+ds_sinkent *ds__engine_find_sink(ds_engine *e, const char *name);
+void ds__sinkent_free(ds_sinkent *s);
+/* End of a batch: flushes every sink written in it; a sink that fails
+   ends its query with the error. */
+void ds__engine_flush_sinks(ds_engine *e);
 
 /* --- ddl.c --- */
 /* The planner's view of the catalog. */

@@ -39,7 +39,9 @@ static int deliver(void *user, const ds_emit *emit, const ds_batch *rows,
         }
         return DS_OK;
     case DS_TARGET_SINK:
-        break;
+        if (!q->sink)
+            return DS_OK;
+        return q->sink->sink->vt->x_write(q->sink->sink, rows, errmsg, errlen);
     }
     return DS_OK;
 }
@@ -267,6 +269,11 @@ int ds_query_close(ds_query *q) {
     for (int k = 0; k < e->nstreams; k++)
         if (e->streams[k]->producer == q)
             e->streams[k]->producer = NULL;
+    if (q->sink && q->sink->writer == q) {
+        char msg[512];
+        q->sink->sink->vt->x_flush(q->sink->sink, msg, sizeof msg);
+        q->sink->writer = NULL;
+    }
     ds__query_free(q);
     pthread_cond_broadcast(&e->cv);
     pthread_mutex_unlock(&e->mu);

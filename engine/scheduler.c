@@ -132,6 +132,7 @@ int ds__sched_run_batch(ds_engine *e, int virtual_clock) {
             failed |= run_query(e, q, batch_time);
         }
     }
+    ds__engine_flush_sinks(e);
     e->time = batch_time;
     e->last_batch_us = mono_us() - t0;
     if (e->cfg.max_batches > 0 && e->batch_no >= e->cfg.max_batches)
