@@ -8,6 +8,7 @@
 #include "oracle.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,7 @@ void ocase_fini(ocase *c) {
         free(q->sqlite_sql);
         free(q->error);
         free(q->known_bug);
+        free(q->expect);
     }
     free(c->queries);
     memset(c, 0, sizeof *c);
@@ -114,8 +116,8 @@ static size_t word_len(const char *s) {
     return n;
 }
 
-static int parse_interval(parser *p, const char *set) {
-    /* batch_interval = N UNIT */
+/* "batch_interval = N UNIT" or "idle_timeout TO N UNIT": N UNIT in *us. */
+static int parse_interval(parser *p, const char *set, int64_t *us) {
     const char *s = strchr(set, '=');
     if (!s) {
         const char *to = strcasestr(set, " to ");
@@ -136,7 +138,7 @@ static int parse_interval(parser *p, const char *set) {
         unit = 3600e6;
     else if (strncasecmp(end, "day", 3) == 0)
         unit = 86400e6;
-    p->c->interval_us = (int64_t)(v * unit + 0.5);
+    *us = (int64_t)(v * unit + 0.5);
     return 0;
 }
 
@@ -221,7 +223,7 @@ static int first_queue(const ocase *c) {
     return -1;
 }
 
-enum { B_NONE, B_DATA, B_SQL, B_COLS };
+enum { B_NONE, B_DATA, B_SQL, B_COLS, B_EXPECT };
 
 /* Ends the current SQL or column-list block. */
 static int end_block(parser *p, int block, obuf *sql, char **target,
@@ -240,6 +242,73 @@ static int end_block(parser *p, int block, obuf *sql, char **target,
     }
     free(txt);
     return rc;
+}
+
+/* A time in an expect-windows line: 1.5s, 250ms, 3us, -2s (from the
+   epoch) or 'ISO-8601'. Returns the text after it, or NULL. */
+static const char *expect_time(const char *s, int64_t *us) {
+    s = skip_ws(s);
+    if (*s == '\'') {
+        const char *e = strchr(s + 1, '\'');
+        if (!e)
+            return NULL;
+        char *t = ostrndup(s + 1, (size_t)(e - s - 1));
+        int ok = orw_parse_ts(t, us);
+        free(t);
+        return ok ? e + 1 : NULL;
+    }
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s)
+        return NULL;
+    double unit = strncmp(end, "ms", 2) == 0   ? 1e3
+                  : strncmp(end, "us", 2) == 0 ? 1
+                  : *end == 's'                ? 1e6
+                                               : -1;
+    if (unit < 0)
+        return NULL;
+    *us = llround(v * unit);
+    return end + (unit == 1e6 ? 1 : 2);
+}
+
+/* "batch K: [S, E) [S, E) ...", "batch K: -" (no window), "late N". */
+static int expect_line(parser *p, oquery *q, const char *line) {
+    const char *s = skip_ws(line);
+    if (strncmp(s, "late", 4) == 0) {
+        q->expect_late = atoi(s + 4);
+        return 0;
+    }
+    char *end;
+    if (strncmp(s, "batch", 5) != 0)
+        return perr(p, "expect-windows: 'batch K: ...' or 'late N'");
+    long k = strtol(s + 5, &end, 10);
+    s = skip_ws(end);
+    if (*s++ != ':' || k < 1)
+        return perr(p, "expect-windows: 'batch K:'");
+    for (;;) {
+        s = skip_ws(s);
+        if (!*s)
+            return 0;
+        oexpect x = {k, 0, 0, 0};
+        if (*s == '-') {
+            s++;
+        } else if (*s == '[') {
+            x.has_window = 1;
+            s = expect_time(s + 1, &x.start);
+            if (s && *(s = skip_ws(s)) == ',')
+                s = expect_time(s + 1, &x.end);
+            else
+                s = NULL;
+            if (!s || *(s = skip_ws(s)) != ')')
+                return perr(p, "expect-windows: a window is [start, end)");
+            s++;
+        } else {
+            return perr(p, "expect-windows: a window [start, end) or -");
+        }
+        q->expect =
+            orealloc(q->expect, sizeof(oexpect) * (size_t)(q->nexpect + 1));
+        q->expect[q->nexpect++] = x;
+    }
 }
 
 static void add_setting(parser *p, const char *rest) {
@@ -291,6 +360,7 @@ int ocase_parse(ocase *c, const char *name, const char *text, char *err,
     memset(c, 0, sizeof *c);
     c->name = ostrdup(name);
     c->interval_us = 1000000;
+    c->idle_us = 5000000;
     c->check_names = 1;
     parser p = {c, name, err, errlen, 0};
     int block = B_NONE;   /* what the following lines extend */
@@ -329,6 +399,14 @@ int ocase_parse(ocase *c, const char *name, const char *text, char *err,
             free(line);
             continue;
         }
+        if (block == B_EXPECT) {
+            if (blank)
+                block = B_NONE;
+            else
+                rc = expect_line(&p, &c->queries[c->nqueries - 1], line);
+            free(line);
+            continue;
+        }
         if (block == B_COLS || block == B_DATA) {
             if (cont) {
                 if (block == B_DATA) {
@@ -359,7 +437,9 @@ int ocase_parse(ocase *c, const char *name, const char *text, char *err,
         if (strcmp(word, "set") == 0) {
             add_setting(&p, rest);
             if (strncasecmp(rest, "batch_interval", 14) == 0)
-                rc = parse_interval(&p, rest);
+                rc = parse_interval(&p, rest, &c->interval_us);
+            else if (strncasecmp(rest, "idle_timeout", 12) == 0)
+                rc = parse_interval(&p, rest, &c->idle_us);
         } else if (strcmp(word, "stream") == 0) {
             rc = add_stream(&p, rest, &block, &sql, &target, &cols);
             if (!rc && block == B_SQL)
@@ -400,6 +480,7 @@ int ocase_parse(ocase *c, const char *name, const char *text, char *err,
             q->line = p.line;
             q->known_bug = known_bug;
             q->asan_only = asan_only;
+            q->expect_late = -1;
             known_bug = NULL;
             asan_only = 0;
             if (strncmp(rest, "error", 5) == 0) {
@@ -425,6 +506,12 @@ int ocase_parse(ocase *c, const char *name, const char *text, char *err,
             block = B_SQL;
             obuf_puts(&sql, rest);
             obuf_puts(&sql, "\n");
+        } else if (strcmp(word, "expect-windows") == 0) {
+            if (!c->nqueries || c->queries[c->nqueries - 1].expect_line)
+                rc = perr(&p, "expect-windows: after a query, once");
+            else
+                c->queries[c->nqueries - 1].expect_line = p.line;
+            block = B_EXPECT;
         } else if (strcmp(word, "no-check-names") == 0) {
             c->check_names = 0;
         } else if (strcmp(word, "known-bug") == 0 ||
@@ -515,6 +602,8 @@ void ocase_write(const ocase *c, FILE *out) {
         fprintf(out, "no-check-names\n");
     for (int k = 0; k < c->nstreams; k++) {
         const ostream *s = &c->streams[k];
+        if (s->late)
+            continue; /* made by dstream for a LATE INTO */
         if (s->derived) {
             fprintf(out, "\n");
             char head[256];
@@ -543,6 +632,8 @@ void ocase_write(const ocase *c, FILE *out) {
         if (q->sqlite_sql)
             write_block(out, "sqlite", q->sqlite_sql);
     }
+    /* expect-windows blocks are not written: a reproducer's schedule is
+       the model's */
     int q0 = first_queue(c);
     for (int k = 0; k < c->nbatches; k++) {
         const obatch *b = &c->batches[k];

@@ -70,9 +70,41 @@ static int on_emit(void *user, const ds_result *r) {
     return 0;
 }
 
+/* Where statement results go: DESCRIBE rows to a stream's columns, SHOW
+   METRICS rows to the queries' late_rows. */
+typedef struct receiver {
+    ostream *describing; /* first: setup() passes &describing */
+    int nqueries;
+    oqrun *q;
+    ds_query **h;
+} receiver;
+
+static void on_metrics(receiver *rx, const ds_result *r) {
+    int id = -1, late = -1, nc = ds_result_column_count(r);
+    for (int k = 0; k < nc; k++) {
+        const char *n = ds_result_column_name(r, k);
+        if (strcmp(n, "query") == 0)
+            id = k;
+        else if (strcmp(n, "late_rows") == 0)
+            late = k;
+    }
+    if (id < 0 || late < 0)
+        return;
+    for (int64_t i = 0; i < ds_result_row_count(r); i++) {
+        int qid = (int)ds_result_int64(r, i, id);
+        for (int k = 0; k < rx->nqueries; k++)
+            if (rx->h[k] && ds_query_id(rx->h[k]) == qid)
+                rx->q[k].late_rows = ds_result_int64(r, i, late);
+    }
+}
+
 /* Receives DESCRIBE rows: column name, type name. */
 static int on_describe(void *user, const ds_result *r) {
     ostream *s = *(ostream **)user;
+    if (!s && ((receiver *)user)->q) {
+        on_metrics(user, r);
+        return 0;
+    }
     if (!s || ds_result_column_count(r) < 2)
         return 0;
     int64_t nr = ds_result_row_count(r);
@@ -106,6 +138,36 @@ static int exec(ds_engine *e, const char *sql, char *err, size_t errlen) {
     return 1;
 }
 
+/* After a query or derived stream with LATE INTO: the late stream that
+   dstream created, as a stream of the case (columns from DESCRIBE). */
+static int add_late(ds_engine *e, ocase *c, const char *sql, int query,
+                    int stream, ostream **describing, char *err,
+                    size_t errlen) {
+    oparts p;
+    char perr[256];
+    if (orw_parts(sql, c, &p, perr, sizeof perr))
+        return 0;
+    if (!p.w.late_into || ocase_stream(c, p.w.late_into) >= 0) {
+        oparts_fini(&p);
+        return 0;
+    }
+    c->streams =
+        orealloc(c->streams, sizeof(ostream) * (size_t)(c->nstreams + 1));
+    ostream *st = &c->streams[c->nstreams++];
+    memset(st, 0, sizeof *st);
+    st->name = ostrdup(p.w.late_into);
+    st->late = 1;
+    st->late_query = query;
+    st->late_stream = stream;
+    oparts_fini(&p);
+    char d[300];
+    snprintf(d, sizeof d, "DESCRIBE %s;", st->name);
+    *describing = st;
+    int rc = exec(e, d, err, errlen);
+    *describing = NULL;
+    return rc;
+}
+
 static int setup(ds_engine *e, ocase *c, ostream **describing, char *err,
                  size_t errlen) {
     for (int k = 0; k < c->nsettings; k++)
@@ -113,6 +175,8 @@ static int setup(ds_engine *e, ocase *c, ostream **describing, char *err,
             return 1;
     for (int k = 0; k < c->nstreams; k++) {
         ostream *st = &c->streams[k];
+        if (st->late)
+            continue; /* made by a LATE INTO just before */
         obuf b = {0};
         if (st->derived) {
             obuf_printf(&b, "CREATE STREAM %s AS %s;", st->name, st->sql);
@@ -139,21 +203,29 @@ static int setup(ds_engine *e, ocase *c, ostream **describing, char *err,
             *describing = st;
             rc = exec(e, d, err, errlen);
             *describing = NULL;
-            if (rc)
+            if (rc || add_late(e, c, st->sql, -1, k, describing, err, errlen))
                 return 1;
         }
     }
     return 0;
 }
 
+/* Notes the batch in which each query ended. */
+static void ended(const ocase *c, oqrun *q, ds_query **h, int64_t batch) {
+    for (int k = 0; k < c->nqueries; k++)
+        if (h[k] && !q[k].end_batch && ds_query_ended(h[k]))
+            q[k].end_batch = batch;
+}
+
 int odstream_run(ocase *c, oqrun *q, char *err, size_t errlen) {
-    ostream *describing = NULL; /* DESCRIBE rows go to this stream */
+    receiver rx = {NULL, 0, NULL, NULL};
+    ostream **describing = &rx.describing; /* DESCRIBE rows go there */
     ds_config cfg;
     ds_config_init(&cfg);
     cfg.clock = DS_CLOCK_VIRTUAL;
     cfg.batch_interval_us = c->interval_us;
     cfg.on_result = on_describe;
-    cfg.on_result_user = &describing;
+    cfg.on_result_user = &rx;
     ds_engine *e = NULL;
     int rc = 0;
     ds_query **h = oalloc(sizeof(ds_query *) * (size_t)(c->nqueries + 1));
@@ -162,7 +234,7 @@ int odstream_run(ocase *c, oqrun *q, char *err, size_t errlen) {
         rc = 1;
         goto done;
     }
-    if ((rc = setup(e, c, &describing, err, errlen)) != 0)
+    if ((rc = setup(e, c, describing, err, errlen)) != 0)
         goto done;
     for (int k = 0; k < c->nqueries; k++) {
         if (q[k].skip)
@@ -173,6 +245,11 @@ int odstream_run(ocase *c, oqrun *q, char *err, size_t errlen) {
             h[k] = NULL;
         } else {
             q[k].planned = 1;
+            if (add_late(e, c, c->queries[k].sql, k, -1, describing, err,
+                         errlen)) {
+                rc = 1;
+                goto done;
+            }
         }
     }
     for (int b = 0; b < c->nbatches; b++) {
@@ -196,6 +273,7 @@ int odstream_run(ocase *c, oqrun *q, char *err, size_t errlen) {
             rc = 1;
             goto done;
         }
+        ended(c, q, h, b + 1);
     }
     if (ds_queue_close(e, NULL) != DS_OK) {
         snprintf(err, errlen, "ds_queue_close: %s", ds_errmsg(e));
@@ -210,6 +288,7 @@ int odstream_run(ocase *c, oqrun *q, char *err, size_t errlen) {
             goto done;
         }
         extra++;
+        ended(c, q, h, c->nbatches + extra);
     }
     if (s != DS_DONE) {
         snprintf(err, errlen,
@@ -218,6 +297,17 @@ int odstream_run(ocase *c, oqrun *q, char *err, size_t errlen) {
         rc = 1;
         goto done;
     }
+    /* the late rows each query counted */
+    rx.nqueries = c->nqueries;
+    rx.q = q;
+    rx.h = h;
+    for (int k = 0; k < c->nqueries; k++)
+        q[k].late_rows = -1;
+    if (exec(e, "SHOW METRICS;", err, errlen)) {
+        rc = 1;
+        goto done;
+    }
+    rx.q = NULL;
     for (int k = 0; k < c->nqueries; k++) {
         if (!h[k])
             continue;

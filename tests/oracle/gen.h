@@ -30,9 +30,18 @@ typedef struct gcol {
     int null_pct;
 } gcol;
 
+/* The stream q of a case: ncols columns for expressions, then maybe an
+   event-time column ts (TIMESTAMP), which expressions do not use. */
 typedef struct gschema {
     int ncols;
     gcol cols[8];
+    int windows;         /* the case's queries may have windows */
+    int ts;              /* q has the TIMESTAMP column ts */
+    int ts_null_pct;     /* NULL event times */
+    int64_t interval_us; /* the batch interval */
+    int64_t idle_us;     /* SET idle_timeout, or 0 for the default */
+    int64_t base_us;     /* event time: the first batch's rows start here */
+    int64_t step_us;     /* and move on this much per batch */
 } gschema;
 
 /* A generated expression and what is known of its values. */
@@ -87,11 +96,18 @@ typedef struct gquery {
     int norder;
     char *order[4];
     int limit, offset; /* -1: none */
+    char *window;      /* "WINDOW ..." after FROM, or NULL */
+    int late;          /* > 0: LATE INTO late<late>, read by a second query */
 } gquery;
 
-/* Generates a query over schema s (stream q) whose batches have at most
-   rows rows. */
-void gen_query(grng *r, const gschema *s, double rows, gquery *q);
+/* Generates query number idx over schema s (stream q) whose batches have
+   at most rows rows, total rows in all. */
+void gen_query(grng *r, const gschema *s, double rows, double total, int idx,
+               gquery *q);
+/* A WINDOW clause for q (gen_window.c); sets *agg when the window needs
+   aggregates. NULL: none. */
+char *gen_window(grng *r, const gschema *s, int idx, int *agg, int *late,
+                 int *kind);
 /* The SQL text (malloc'd). */
 char *gquery_sql(const gquery *q);
 void gquery_fini(gquery *q);

@@ -105,6 +105,8 @@ static void run_file(const char *path, const oopts *o, ostats *st) {
         st->errors_expected += mine.errors_expected;
         st->known_bugs += mine.known_bugs;
         st->skipped += mine.skipped;
+        st->windows += mine.windows;
+        st->late += mine.late;
         st->failures += mine.failures;
     } else {
         st->cases++;
@@ -163,12 +165,11 @@ static void run_path(const char *path, const oopts *o, ostats *st) {
 }
 
 static void summary(const char *what, const ostats *st, double secs) {
-    printf("\noracle %s: %d cases, %d queries, %d emissions (%d rows) "
-           "checked, %d expected errors, %d known bugs, %d skipped "
-           "(windowed), %d failures, %.1f s\n",
-           what, st->cases, st->queries, st->emissions, st->rows,
-           st->errors_expected, st->known_bugs, st->skipped, st->failures,
-           secs);
+    printf("\noracle %s: %d cases, %d queries, %d emissions (%d rows; %d "
+           "of windows, %d late rows) checked, %d expected errors, %d known "
+           "bugs, %d failures, %.1f s\n",
+           what, st->cases, st->queries, st->emissions, st->rows, st->windows,
+           st->late, st->errors_expected, st->known_bugs, st->failures, secs);
 }
 
 static int usage(void) {

@@ -58,6 +58,9 @@ typedef struct ostream {
     ocol *cols;       /* owned */
     char *sql;        /* derived: the SELECT */
     char *sqlite_sql; /* derived: a SQLite text that replaces the rewrite */
+    int late;         /* a LATE INTO stream, created by dstream for ... */
+    int late_query;   /* ... this query (index), or -1 */
+    int late_stream;  /* ... this windowed derived stream (index), or -1 */
 } ostream;
 
 typedef struct ochunk {
@@ -71,6 +74,13 @@ typedef struct obatch {
     ochunk *chunks; /* owned; at most one per stream */
 } obatch;
 
+/* An emission a case expects of a windowed query (expect-windows). */
+typedef struct oexpect {
+    int64_t batch;
+    int has_window;
+    int64_t start, end;
+} oexpect;
+
 typedef struct oquery {
     int line;
     char *sql;        /* dstream text */
@@ -78,13 +88,22 @@ typedef struct oquery {
     char *error;      /* expected error (substring), or NULL */
     char *known_bug;  /* the mismatch is a known dstream bug */
     int asan_only;    /* known_bug shows only in a sanitizer build */
+    int expect_line;  /* expect-windows: the line, or 0 */
+    int nexpect;
+    oexpect *expect; /* owned: the emissions the model must give */
+    int expect_late; /* the late rows it must give, or -1 */
 } oquery;
 
 typedef struct ocase {
     char *path;
-    char *name;          /* shown in reports */
-    int64_t interval_us; /* batch interval (SET batch_interval) */
-    int check_names;     /* compare column names with SQLite's (default) */
+    char *name;            /* shown in reports */
+    int64_t interval_us;   /* batch interval (SET batch_interval) */
+    int64_t idle_us;       /* SET idle_timeout (default 5 seconds) */
+    int check_names;       /* compare column names with SQLite's (default) */
+    int count_flush_apart; /* the generator's: expect a COUNT window's end
+                              of input firings in an emission of their own
+                              (known bug: cases/window_count_flush_apart.case)
+                            */
     int nsettings;
     char **settings; /* SET statements, verbatim */
     int nstreams;
@@ -120,11 +139,13 @@ typedef struct oemit {
 
 /* What one query did in dstream. */
 typedef struct oqrun {
-    int skip;         /* set by the caller: do not run this query */
-    int names_wanted; /* set by the caller: record the column names */
-    int planned;      /* ds_query_open succeeded */
-    char *errmsg;     /* planning or runtime error, or NULL */
-    int runtime;      /* errmsg is a runtime error */
+    int skip;          /* set by the caller: do not run this query */
+    int names_wanted;  /* set by the caller: record the column names */
+    int planned;       /* ds_query_open succeeded */
+    char *errmsg;      /* planning or runtime error, or NULL */
+    int runtime;       /* errmsg is a runtime error */
+    int64_t end_batch; /* the batch in which the query ended */
+    int64_t late_rows; /* its late_rows metric (SHOW METRICS), or -1 */
     int ncols;
     char **names; /* owned */
     int *types;   /* owned */
@@ -145,17 +166,82 @@ typedef struct oorder {
     int has_order;
     int nkeys;
     char **keys; /* owned: each ORDER BY term without ASC/DESC/NULLS */
+    char **dirs; /* owned: each term's ASC/DESC/NULLS text (maybe "") */
     int has_limit;
     char *limit;  /* owned: LIMIT expression text */
     char *offset; /* owned: OFFSET expression text, or NULL */
     char *bare;   /* owned: the query without LIMIT/OFFSET */
 } oorder;
 
+/* ----------------------------------------------------------- tokens */
+
+enum { T_WORD, T_QWORD, T_STR, T_NUM, T_OP, T_LP, T_RP, T_COMMA, T_DOT };
+
+typedef struct tok {
+    int kind;
+    size_t at, len; /* in the text */
+    int depth;      /* parenthesis depth before the token */
+} tok;
+
+typedef struct toks {
+    const char *text;
+    int n, cap;
+    tok *v; /* owned: free(t.v) */
+} toks;
+
+void otok_split(const char *s, toks *t);
+int otok_word(const toks *t, int k, const char *w); /* token k is word w */
+int otok_is(const toks *t, int k, int kind);
+int otok_after(const toks *t, int k);         /* after the group opened at k */
+char *otok_text(const toks *t, int a, int b); /* tokens [a, b) */
+char *otok_str(const toks *t, int k);         /* a string token's value */
+int otok_window_end(const toks *t, int k);    /* after WINDOW ... at k */
+
+/* ------------------------------------------------- the parts of a query */
+
+enum { OW_NONE, OW_TUMBLING, OW_SLIDING, OW_SESSION, OW_COUNT, OW_UNBOUNDED };
+
+/* A WINDOW clause. */
+typedef struct owin {
+    int kind;
+    int64_t size;    /* microseconds; rows for COUNT; the gap for SESSION */
+    int64_t slide;   /* microseconds or rows; = size when not given */
+    char *on;        /* owned: the event-time column; NULL: processing time */
+    int64_t delay;   /* WATERMARK, microseconds */
+    char *late_into; /* owned, or NULL */
+    int emit_changes;
+} owin;
+
+/* What the window model needs of a SELECT. */
+typedef struct oparts {
+    owin w;
+    char *stream;  /* owned: the stream in FROM */
+    char *alias;   /* owned: its alias in the query, or its name */
+    char *unnest;  /* owned: the UNNEST column, or NULL */
+    char *from;    /* owned: the FROM clause's text */
+    char *where;   /* owned: the WHERE condition, or NULL */
+    char *nowhere; /* owned: the query without its WHERE clause */
+    int nkeys;
+    char **keys; /* owned: GROUP BY terms (positions and aliases resolved) */
+} oparts;
+
+/* Reads the window clause and the parts of sql; c gives the streams'
+   columns (a GROUP BY name that is a column is not an alias). Without a
+   window, p->w.kind is OW_NONE. Returns non-zero with a message. */
+int orw_parts(const char *sql, const ocase *c, oparts *p, char *err,
+              size_t errlen);
+void oparts_fini(oparts *p);
+
 int orw_order(const char *sql, oorder *o);
 void oorder_fini(oorder *o);
 /* The SQLite text of a dstream SELECT (malloc'd); NULL with a message in
    err if some construct has no automatic rewrite. */
 char *orw_sqlite(const char *sql, char *err, size_t errlen);
+/* Rewrite modes for UNNEST: ORW_PICK keeps only the pieces that
+   oracle_pick() selects (a window's rows); ORW_IDS adds the columns
+   oracle_rid (the stream row) and oracle_piece (the piece number). */
+enum { ORW_PLAIN, ORW_PICK, ORW_IDS };
+char *orw_sqlite_mode(const char *sql, int mode, char *err, size_t errlen);
 /* Non-zero if the query has a WINDOW clause. */
 int orw_has_window(const char *sql);
 /* Parses an ISO-8601 timestamp into microseconds; returns non-zero on
@@ -166,12 +252,34 @@ int orw_parse_ts(const char *s, int64_t *us);
 
 typedef struct osql osql;
 
-/* Opens an in-memory SQLite holding c's streams (queue streams as tables
-   with every batch's rows, derived streams as views). */
+/* Opens an in-memory SQLite holding c's streams: a table s__all of every
+   row of every batch and a table s of the rows under check, per stream.
+   Queue streams are loaded; derived and late streams start empty and are
+   filled by run.c (osql_append*), in the order of the streams. */
 int osql_open(osql **ps, const ocase *c, char *err, size_t errlen);
-/* Makes each queue stream's table hold exactly batch k's rows and
-   batch_time k * interval. */
+/* Makes each stream's table hold exactly batch k's rows and batch_time
+   k * interval. */
 int osql_batch(osql *s, int64_t k, char *err, size_t errlen);
+/* Makes stream k's table hold exactly batch b's rows (every piece). */
+int osql_select_batch(osql *s, int k, int64_t b, char *err, size_t errlen);
+/* Makes stream k's table hold exactly the rows seqs[0..n) (ascending)
+   and oracle_pick() select the (seq, piece) pairs pairs[0..2*npairs);
+   npairs < 0: every piece. */
+int osql_select(osql *s, int k, const int64_t *seqs, int n,
+                const int64_t *pairs, int npairs, char *err, size_t errlen);
+/* The values of batch_time, window_start and window_end. */
+void osql_times(osql *s, int64_t batch_time, int64_t start, int64_t end);
+/* Appends rows to stream k as batch b's. */
+int osql_append(osql *s, int k, int64_t b, const orows *rows, char *err,
+                size_t errlen);
+/* Appends the rows of the SQLite query sql to stream k as batch b's. */
+int osql_append_sql(osql *s, int k, int64_t b, const char *sql, char *err,
+                    size_t errlen);
+int osql_exec(osql *s, const char *sql, char *err, size_t errlen);
+/* Orders the rows in by their columns keys[0..nkeys) (0-based), each
+   with its ASC/DESC/NULLS text dirs[k], as SQLite orders. */
+int osql_sort(osql *s, const orows *in, const int *keys, char **dirs, int nkeys,
+              orows *out, char *err, size_t errlen);
 /* Runs sql; out receives its rows (out is initialized here; numbers also
    carry SQLite's text form in s). */
 int osql_query(osql *s, const char *sql, orows *out, char *err, size_t errlen);
@@ -205,12 +313,22 @@ typedef struct ostats {
     int cases, queries, emissions, rows;
     int errors_expected; /* expected planning/runtime errors seen */
     int known_bugs;      /* known-bug queries that still fail */
-    int skipped;         /* windowed queries (not checked yet) */
+    int skipped;         /* queries not checked (none now) */
+    int windows;         /* emissions of windowed queries checked */
+    int late;            /* late rows (by the model) */
     int failures;
     int kind; /* the kind of the last failure: OF_* */
 } ostats;
 
-enum { OF_NONE, OF_MISMATCH, OF_PLAN, OF_RUNTIME, OF_CASE, OF_SHAPE };
+enum {
+    OF_NONE,
+    OF_MISMATCH, /* an emission's rows */
+    OF_PLAN,
+    OF_RUNTIME,
+    OF_CASE,
+    OF_SHAPE,  /* the emissions of a per-batch query */
+    OF_WINDOWS /* the set of emissions of a windowed query */
+};
 
 typedef struct oopts {
     int quiet;    /* print nothing (the minimizer) */

@@ -7,30 +7,12 @@
 ** errors and known bugs are handled here; failures are reported with the
 ** case, batch, query, input and both sides' rows.
 */
-#include "oracle.h"
+#include "wmodel.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-/* What the runner knows about one query. */
-typedef struct qstate {
-    const oquery *q;
-    oqrun run;
-    char *sqlite;   /* the SQLite text without LIMIT */
-    char *sqlite_a; /* ambiguous ORDER BY + LIMIT: ties broken ascending */
-    char *sqlite_b; /* ... and descending */
-    oorder order;
-    int nkeys; /* output columns of the ORDER BY terms; -1: not all are */
-    int *keys;
-    int64_t limit, offset;
-    int failed;   /* failures found */
-    int kind;     /* OF_* of the first failure */
-    int reported; /* failures printed */
-    int emissions;
-    char *names_differ; /* a column name that differs from SQLite's */
-} qstate;
 
 static void report_head(const oopts *o, const ocase *c, qstate *s) {
     FILE *out = o->out;
@@ -43,8 +25,8 @@ static void report_head(const oopts *o, const ocase *c, qstate *s) {
                 s->order.has_limit ? s->order.limit : "");
 }
 
-static void fail(const oopts *o, const ocase *c, qstate *s, const char *why,
-                 int kind) {
+void orun_fail(const oopts *o, const ocase *c, qstate *s, const char *why,
+               int kind) {
     s->failed++;
     if (!s->kind)
         s->kind = kind;
@@ -76,18 +58,22 @@ static void print_input(const oopts *o, const ocase *c, int64_t batch) {
         fprintf(out, "  input:   (empty batch)\n");
 }
 
-static void fail_emission(const oopts *o, const ocase *c, qstate *s,
-                          const oemit *m, const orows *want, const char *why) {
+void orun_report(const oopts *o, const ocase *c, qstate *s, int kind,
+                 const oemit *m, const orows *want, const char *why,
+                 const char *context) {
     s->failed++;
     if (!s->kind)
-        s->kind = OF_MISMATCH;
+        s->kind = kind;
     if (o->quiet || s->reported++ > 0)
         return;
     report_head(o, c, s);
     FILE *out = o->out;
     fprintf(out, "  batch:   %lld (line %d)\n", (long long)m->batch,
             m->batch <= c->nbatches ? c->batches[m->batch - 1].line : 0);
-    print_input(o, c, m->batch);
+    if (context)
+        fputs(context, out);
+    else
+        print_input(o, c, m->batch);
     fprintf(out, "  problem: %s\n", why);
     fprintf(out, "  dstream: %d rows\n", m->rows.nrows);
     ocmp_print_rows(out, &m->rows, s->run.types, "    ", o->max_rows);
@@ -96,6 +82,11 @@ static void fail_emission(const oopts *o, const ocase *c, qstate *s,
                 s->order.has_limit && s->nkeys >= 0 ? " (before LIMIT)" : "");
         ocmp_print_rows(out, want, NULL, "    ", o->max_rows);
     }
+}
+
+static void fail_emission(const oopts *o, const ocase *c, qstate *s,
+                          const oemit *m, const orows *want, const char *why) {
+    orun_report(o, c, s, OF_MISMATCH, m, want, why, NULL);
 }
 
 /* ORDER BY terms that name output columns, by name or position. The
@@ -136,10 +127,22 @@ static int prepare(const ocase *c, qstate *s, osql *db, char *err,
     const oquery *q = s->q;
     orw_order(q->sqlite_sql ? q->sqlite_sql : q->sql, &s->order);
     s->limit = s->offset = -1;
-    if (q->sqlite_sql)
+    if (orw_has_window(q->sql)) {
+        /* the model of its window; SQLite runs over each window's rows */
+        oorder own;
+        orw_order(q->sql, &own);
+        s->win = oalloc(sizeof(wq));
+        int rc = wq_build(s->win, c, db, own.bare,
+                          q->sqlite_sql ? s->order.bare : NULL, err, errlen);
+        oorder_fini(&own);
+        if (rc)
+            return 1;
+        s->sqlite = ostrdup(s->win->sqlite);
+    } else if (q->sqlite_sql) {
         s->sqlite = ostrdup(s->order.bare);
-    else if (!(s->sqlite = orw_sqlite(s->order.bare, err, errlen)))
+    } else if (!(s->sqlite = orw_sqlite(s->order.bare, err, errlen))) {
         return 1;
+    }
     if (s->order.has_limit &&
         osql_int(db, s->order.limit, &s->limit, err, errlen))
         return 1;
@@ -181,11 +184,53 @@ static int prepare(const ocase *c, qstate *s, osql *db, char *err,
     return 0;
 }
 
-/* Checks one emission of a query. */
-static void check_emission(const oopts *o, const ocase *c, qstate *s, osql *db,
-                           const oemit *m, ostats *st) {
+int orun_compare(const oopts *o, const ocase *c, qstate *s, osql *db,
+                 const oemit *m, const char *context) {
     char err[2048], why[1024];
     orows want, other;
+    int bad = 0;
+    const char *sql = s->sqlite_a ? s->sqlite_a : s->sqlite;
+    if (osql_query(db, sql, &want, err, sizeof err)) {
+        orun_report(o, c, s, OF_MISMATCH, m, NULL, err, context);
+        orows_fini(&want);
+        return 1;
+    }
+    if (s->sqlite_b) {
+        if (osql_query(db, s->sqlite_b, &other, err, sizeof err)) {
+            orun_report(o, c, s, OF_MISMATCH, m, NULL, err, context);
+            bad = 1;
+        } else if (ocmp_check(&want, s->run.types, &other, 0, -1, NULL, -1, -1,
+                              why, sizeof why)) {
+            orun_report(o, c, s, OF_MISMATCH, m, &want,
+                        "ORDER BY ... LIMIT does not decide which rows are "
+                        "kept (ties) and the ORDER BY terms are not all "
+                        "output columns: the case must order by output "
+                        "columns or break the ties",
+                        context);
+            bad = 1;
+        } else if (ocmp_check(&m->rows, s->run.types, &want, 0, -1, NULL, -1,
+                              -1, why, sizeof why)) {
+            orun_report(o, c, s, OF_MISMATCH, m, &want, why, context);
+            bad = 1;
+        }
+        orows_fini(&other);
+        orows_fini(&want);
+        return bad;
+    }
+    if (ocmp_check(&m->rows, s->run.types, &want, s->order.has_order, s->nkeys,
+                   s->keys, s->offset, s->limit, why, sizeof why)) {
+        orun_report(o, c, s, OF_MISMATCH, m, &want, why, context);
+        bad = 1;
+    }
+    orows_fini(&want);
+    return bad;
+}
+
+/* Checks one emission of a per-batch query: the batch's rows are what
+   the tables hold. */
+static void check_emission(const oopts *o, const ocase *c, qstate *s, osql *db,
+                           const oemit *m, ostats *st) {
+    char why[1024];
     s->emissions++;
     st->emissions++;
     st->rows += m->rows.nrows;
@@ -200,34 +245,7 @@ static void check_emission(const oopts *o, const ocase *c, qstate *s, osql *db,
         fail_emission(o, c, s, m, NULL, why);
         return;
     }
-    const char *sql = s->sqlite_a ? s->sqlite_a : s->sqlite;
-    if (osql_query(db, sql, &want, err, sizeof err)) {
-        fail_emission(o, c, s, m, NULL, err);
-        orows_fini(&want);
-        return;
-    }
-    if (s->sqlite_b) {
-        if (osql_query(db, s->sqlite_b, &other, err, sizeof err)) {
-            fail_emission(o, c, s, m, NULL, err);
-        } else if (ocmp_check(&want, s->run.types, &other, 0, -1, NULL, -1, -1,
-                              why, sizeof why)) {
-            fail_emission(o, c, s, m, &want,
-                          "ORDER BY ... LIMIT does not decide which rows are "
-                          "kept (ties) and the ORDER BY terms are not all "
-                          "output columns: the case must order by output "
-                          "columns or break the ties");
-        } else if (ocmp_check(&m->rows, s->run.types, &want, 0, -1, NULL, -1,
-                              -1, why, sizeof why)) {
-            fail_emission(o, c, s, m, &want, why);
-        }
-        orows_fini(&other);
-        orows_fini(&want);
-        return;
-    }
-    if (ocmp_check(&m->rows, s->run.types, &want, s->order.has_order, s->nkeys,
-                   s->keys, s->offset, s->limit, why, sizeof why))
-        fail_emission(o, c, s, m, &want, why);
-    orows_fini(&want);
+    orun_compare(o, c, s, db, m, NULL);
 }
 
 /* The emissions of a query that dstream ran: numbering, then contents. */
@@ -240,13 +258,13 @@ static void check_shape(const oopts *o, const ocase *c, qstate *s) {
                      "emission %d is for batch %lld: one "
                      "emission per batch expected",
                      k + 1, (long long)r->emits[k].batch);
-            fail(o, c, s, why, OF_SHAPE);
+            orun_fail(o, c, s, why, OF_SHAPE);
             return;
         }
     if (!r->runtime && r->nemits < c->nbatches) {
         snprintf(why, sizeof why, "%d emissions for %d batches", r->nemits,
                  c->nbatches);
-        fail(o, c, s, why, OF_SHAPE);
+        orun_fail(o, c, s, why, OF_SHAPE);
     }
 }
 
@@ -256,24 +274,25 @@ static void check_shape(const oopts *o, const ocase *c, qstate *s) {
 static void check_runtime_error(const oopts *o, const ocase *c, qstate *s,
                                 osql *db) {
     char err[1024], why[2048];
-    int64_t b = s->run.nemits + 1;
+    int64_t b = s->win ? s->run.end_batch : s->run.nemits + 1;
     orows want;
     int sqlite_failed = 0;
-    if (!osql_batch(db, b, err, sizeof err) &&
+    if (!s->win && !osql_batch(db, b, err, sizeof err) &&
         osql_query(db, s->sqlite, &want, err, sizeof err))
         sqlite_failed = 1;
-    orows_fini(&want);
+    if (!s->win)
+        orows_fini(&want);
     if (!s->q->error) {
         snprintf(why, sizeof why,
                  "dstream failed in batch %lld: %s (SQLite "
                  "%s)",
                  (long long)b, s->run.errmsg,
                  sqlite_failed ? "fails too" : "does not fail");
-        fail(o, c, s, why, OF_RUNTIME);
+        orun_fail(o, c, s, why, OF_RUNTIME);
     } else if (!strstr(s->run.errmsg, s->q->error)) {
         snprintf(why, sizeof why, "error '%s', expected '%s'", s->run.errmsg,
                  s->q->error);
-        fail(o, c, s, why, OF_RUNTIME);
+        orun_fail(o, c, s, why, OF_RUNTIME);
     }
 }
 
@@ -328,13 +347,14 @@ int orun_case(ocase *c, const oopts *o, ostats *st) {
     oqrun *runs = oalloc(sizeof(oqrun) * (size_t)(c->nqueries + 1));
     for (int k = 0; k < c->nqueries; k++) {
         qs[k].q = &c->queries[k];
-        runs[k].skip = orw_has_window(c->queries[k].sql);
         runs[k].names_wanted = c->check_names;
     }
     osql *db = NULL;
     int rc = odstream_run(c, runs, err, sizeof err);
     if (!rc)
         rc = osql_open(&db, c, err, sizeof err);
+    if (!rc)
+        rc = wmat_derived(c, db, err, sizeof err);
     if (rc) {
         st->failures++;
         st->kind = OF_CASE;
@@ -348,19 +368,14 @@ int orun_case(ocase *c, const oopts *o, ostats *st) {
         qstate *s = &qs[k];
         s->run = runs[k];
         memset(&runs[k], 0, sizeof runs[k]);
-        if (s->run.skip) {
-            st->skipped++;
-            s->q = NULL;
-            continue;
-        }
         if (!s->run.planned) {
             if (!s->q->error) {
                 snprintf(err, sizeof err, "planning failed: %s", s->run.errmsg);
-                fail(o, c, s, err, OF_PLAN);
+                orun_fail(o, c, s, err, OF_PLAN);
             } else if (!strstr(s->run.errmsg, s->q->error)) {
                 snprintf(err, sizeof err, "error '%s', expected '%s'",
                          s->run.errmsg, s->q->error);
-                fail(o, c, s, err, OF_PLAN);
+                orun_fail(o, c, s, err, OF_PLAN);
             } else {
                 st->errors_expected++;
             }
@@ -371,18 +386,22 @@ int orun_case(ocase *c, const oopts *o, ostats *st) {
                      "expected the error '%s' but the "
                      "query ran",
                      s->q->error);
-            fail(o, c, s, err, OF_PLAN);
+            orun_fail(o, c, s, err, OF_PLAN);
             continue;
         }
         if (s->run.runtime && s->q->error)
             st->errors_expected++;
-        if (prepare(c, s, db, err, sizeof err)) {
-            fail(o, c, s, err, OF_CASE);
+        if (prepare(c, s, db, err, sizeof err) ||
+            (s->win && s->win->parts.w.late_into &&
+             wmat_late(c, db, s->win, err, sizeof err))) {
+            orun_fail(o, c, s, err, OF_CASE);
             continue;
         }
+        if (s->win)
+            continue; /* checked by wcheck_query, below */
         check_shape(o, c, s);
         if (s->names_differ)
-            fail(o, c, s, s->names_differ, OF_SHAPE);
+            orun_fail(o, c, s, s->names_differ, OF_SHAPE);
         if (s->run.nemits > last)
             last = s->run.nemits;
     }
@@ -396,12 +415,16 @@ int orun_case(ocase *c, const oopts *o, ostats *st) {
         }
         for (int k = 0; k < c->nqueries; k++) {
             qstate *s = &qs[k];
-            if (!s->q || !s->run.planned || !s->sqlite || s->failed > 3)
+            if (!s->q || !s->run.planned || !s->sqlite || s->win ||
+                s->failed > 3)
                 continue;
             if (b <= s->run.nemits && s->run.emits[b - 1].batch == b)
                 check_emission(o, c, s, db, &s->run.emits[b - 1], st);
         }
     }
+    for (int k = 0; k < c->nqueries; k++)
+        if (qs[k].q && qs[k].run.planned && qs[k].win)
+            wcheck_query(o, c, &qs[k], db, st);
     for (int k = 0; k < c->nqueries; k++)
         if (qs[k].q && qs[k].run.runtime && qs[k].sqlite)
             check_runtime_error(o, c, &qs[k], db);
@@ -418,6 +441,9 @@ done:
         free(qs[k].names_differ);
         free(qs[k].keys);
         oorder_fini(&qs[k].order);
+        if (qs[k].win)
+            wq_fini(qs[k].win);
+        free(qs[k].win);
     }
     free(qs);
     free(runs);

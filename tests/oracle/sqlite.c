@@ -1,11 +1,13 @@
 /*
 ** sqlite.c - the SQLite side of the oracle (oracle.h): an in-memory
 ** database that holds a case's streams, and the functions that rewrite.c's
-** SQLite text calls. Each queue stream s is a table s__all with every row of
+** SQLite text calls. Each stream s is a table s__all with every row of
 ** every batch (__batch, __seq: arrival order) and a table s that holds the
-** rows of the emission being checked (one batch now; a window's rows
-** later). A derived stream is a view over them. Runs with
-** case_sensitive_like = ON, as the design asks.
+** rows under check (a batch's, or a window's: oracle_row and oracle_pick
+** select them), with rowid = __seq. Queue streams are loaded from the case;
+** derived and LATE INTO streams are filled by run.c and wcheck.c from what
+** their producers emit in SQLite. Runs with case_sensitive_like = ON, as
+** the design asks.
 */
 #include "oracle.h"
 
@@ -19,6 +21,11 @@ struct osql {
     sqlite3 *db;
     const ocase *c;
     int64_t batch_time, window_start, window_end;
+    const int64_t *seqs; /* borrowed: the rows oracle_row() selects */
+    int nseqs;
+    const int64_t *pairs; /* borrowed: (seq, piece) pairs oracle_pick()
+                             selects */
+    int npairs;           /* < 0: every piece */
 };
 
 /* ----------------------------------------------------------- functions */
@@ -27,6 +34,44 @@ static void fn_time(sqlite3_context *cx, int argc, sqlite3_value **argv) {
     (void)argc;
     (void)argv;
     sqlite3_result_int64(cx, *(int64_t *)sqlite3_user_data(cx));
+}
+
+/* oracle_row(seq): is the stream row seq one of the selection? */
+static void fn_row(sqlite3_context *cx, int argc, sqlite3_value **argv) {
+    (void)argc;
+    const osql *s = sqlite3_user_data(cx);
+    int64_t v = sqlite3_value_int64(argv[0]);
+    int lo = 0, hi = s->nseqs;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (s->seqs[mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    sqlite3_result_int(cx, lo < s->nseqs && s->seqs[lo] == v);
+}
+
+/* oracle_pick(seq, piece): is this UNNEST piece one of the selection? */
+static void fn_pick(sqlite3_context *cx, int argc, sqlite3_value **argv) {
+    (void)argc;
+    const osql *s = sqlite3_user_data(cx);
+    if (s->npairs < 0) {
+        sqlite3_result_int(cx, 1);
+        return;
+    }
+    int64_t a = sqlite3_value_int64(argv[0]), b = sqlite3_value_int64(argv[1]);
+    int lo = 0, hi = s->npairs;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        const int64_t *p = &s->pairs[2 * mid];
+        if (p[0] < a || (p[0] == a && p[1] < b))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    sqlite3_result_int(cx, lo < s->npairs && s->pairs[2 * lo] == a &&
+                               s->pairs[2 * lo + 1] == b);
 }
 
 /* CAST(x AS TIMESTAMP): text is parsed (NULL if it is no timestamp),
@@ -279,7 +324,12 @@ static int exec(osql *s, const char *sql, char *err, size_t errlen) {
     return 0;
 }
 
-static const char *affinity(int type) {
+/* The declared type of a column: a queue stream's values are coerced as
+   dstream's INSERT coerces them; a derived or late stream keeps the
+   values SQLite computed, as a view would. */
+static const char *affinity(const ostream *st, int type) {
+    if (st->derived || st->late)
+        return "";
     switch (type) {
     case DS_DOUBLE:
         return "REAL";
@@ -308,7 +358,9 @@ static void convert(obuf *b, int type, int col) {
     }
 }
 
-static int create_queue(osql *s, const ostream *st, char *err, size_t errlen) {
+/* s__all (every row, with its batch and arrival order) and s (the rows
+   under check, their rowid the row's __seq). */
+static int create_stream(osql *s, const ostream *st, char *err, size_t errlen) {
     obuf b = {0};
     obuf_printf(&b,
                 "CREATE TABLE \"%s__all\" (__batch INTEGER, "
@@ -316,11 +368,14 @@ static int create_queue(osql *s, const ostream *st, char *err, size_t errlen) {
                 st->name);
     for (int k = 0; k < st->ncols; k++)
         obuf_printf(&b, ", \"%s\" %s", st->cols[k].name,
-                    affinity(st->cols[k].type));
-    obuf_printf(&b, "); CREATE TABLE \"%s\" (", st->name);
+                    affinity(st, st->cols[k].type));
+    obuf_printf(&b,
+                "); CREATE INDEX \"%s__by_batch\" ON \"%s__all\" "
+                "(__batch); CREATE TABLE \"%s\" (",
+                st->name, st->name, st->name);
     for (int k = 0; k < st->ncols; k++)
         obuf_printf(&b, "%s\"%s\" %s", k ? ", " : "", st->cols[k].name,
-                    affinity(st->cols[k].type));
+                    affinity(st, st->cols[k].type));
     obuf_puts(&b, ");");
     char *sql = obuf_take(&b);
     int rc = exec(s, sql, err, errlen);
@@ -367,15 +422,20 @@ int osql_open(osql **ps, const ocase *c, char *err, size_t errlen) {
                             NULL);
     sqlite3_create_function(db, "to_timestamp", 1, fl, NULL, fn_to_ts, NULL,
                             NULL);
+    sqlite3_create_function(db, "oracle_row", 1, SQLITE_UTF8, s, fn_row, NULL,
+                            NULL);
+    sqlite3_create_function(db, "oracle_pick", 2, SQLITE_UTF8, s, fn_pick, NULL,
+                            NULL);
+    s->npairs = -1;
     sqlite3_create_module(db, "oracle_split", &split_module, NULL);
     if (exec(s, "PRAGMA case_sensitive_like = ON;", err, errlen))
         return 1;
     for (int k = 0; k < c->nstreams; k++) {
         const ostream *st = &c->streams[k];
-        if (st->derived)
-            continue;
-        if (create_queue(s, st, err, errlen))
+        if (create_stream(s, st, err, errlen))
             return 1;
+        if (st->derived || st->late)
+            continue;
         for (int j = 0; j < c->nbatches; j++)
             for (int i = 0; i < c->batches[j].n; i++) {
                 const ochunk *ch = &c->batches[j].chunks[i];
@@ -384,51 +444,132 @@ int osql_open(osql **ps, const ocase *c, char *err, size_t errlen) {
                     return 1;
             }
     }
-    for (int k = 0; k < c->nstreams; k++) {
-        const ostream *st = &c->streams[k];
-        if (!st->derived)
-            continue;
-        char *q = st->sqlite_sql ? ostrdup(st->sqlite_sql)
-                                 : orw_sqlite(st->sql, err, errlen);
-        if (!q)
-            return 1;
-        obuf b = {0};
-        obuf_printf(&b, "CREATE VIEW \"%s\"", st->name);
-        for (int j = 0; j < st->ncols; j++)
-            obuf_printf(&b, "%s\"%s\"", j ? ", " : "(", st->cols[j].name);
-        obuf_printf(&b, "%s AS %s;", st->ncols ? ")" : "", q);
-        free(q);
-        char *sql = obuf_take(&b);
-        int rc = exec(s, sql, err, errlen);
-        free(sql);
-        if (rc)
-            return 1;
-    }
     return 0;
 }
 
-int osql_batch(osql *s, int64_t k, char *err, size_t errlen) {
-    const ocase *c = s->c;
-    s->batch_time = k * c->interval_us;
-    for (int j = 0; j < c->nstreams; j++) {
-        const ostream *st = &c->streams[j];
-        if (st->derived)
-            continue;
-        obuf b = {0};
-        obuf_printf(&b, "DELETE FROM \"%s\"; INSERT INTO \"%s\" SELECT ",
-                    st->name, st->name);
-        for (int i = 0; i < st->ncols; i++)
-            obuf_printf(&b, "%s\"%s\"", i ? ", " : "", st->cols[i].name);
-        obuf_printf(&b,
-                    " FROM \"%s__all\" WHERE __batch = %lld ORDER BY "
-                    "__seq;",
-                    st->name, (long long)k);
-        char *sql = obuf_take(&b);
-        int rc = exec(s, sql, err, errlen);
-        free(sql);
-        if (rc)
-            return 1;
+/* Fills stream k's table from its __all rows that match cond. */
+static int fill(osql *s, int k, const char *cond, char *err, size_t errlen) {
+    const ostream *st = &s->c->streams[k];
+    obuf b = {0};
+    obuf_printf(&b, "DELETE FROM \"%s\"; INSERT INTO \"%s\" (rowid", st->name,
+                st->name);
+    for (int i = 0; i < st->ncols; i++)
+        obuf_printf(&b, ", \"%s\"", st->cols[i].name);
+    obuf_puts(&b, ") SELECT __seq");
+    for (int i = 0; i < st->ncols; i++)
+        obuf_printf(&b, ", \"%s\"", st->cols[i].name);
+    obuf_printf(&b, " FROM \"%s__all\" WHERE %s ORDER BY __seq;", st->name,
+                cond);
+    char *sql = obuf_take(&b);
+    int rc = exec(s, sql, err, errlen);
+    free(sql);
+    return rc;
+}
+
+int osql_select_batch(osql *s, int k, int64_t b, char *err, size_t errlen) {
+    char cond[64];
+    snprintf(cond, sizeof cond, "__batch = %lld", (long long)b);
+    s->npairs = -1;
+    return fill(s, k, cond, err, errlen);
+}
+
+int osql_select(osql *s, int k, const int64_t *seqs, int n,
+                const int64_t *pairs, int npairs, char *err, size_t errlen) {
+    char cond[128];
+    if (n)
+        snprintf(cond, sizeof cond,
+                 "__seq BETWEEN %lld AND %lld AND oracle_row(__seq)",
+                 (long long)seqs[0], (long long)seqs[n - 1]);
+    else
+        snprintf(cond, sizeof cond, "0");
+    s->seqs = seqs;
+    s->nseqs = n;
+    int rc = fill(s, k, cond, err, errlen);
+    s->seqs = NULL;
+    s->nseqs = 0;
+    s->pairs = pairs;
+    s->npairs = npairs;
+    return rc;
+}
+
+void osql_times(osql *s, int64_t batch_time, int64_t start, int64_t end) {
+    s->batch_time = batch_time;
+    s->window_start = start;
+    s->window_end = end;
+}
+
+int osql_exec(osql *s, const char *sql, char *err, size_t errlen) {
+    return exec(s, sql, err, errlen);
+}
+
+int osql_append_sql(osql *s, int k, int64_t b, const char *sql, char *err,
+                    size_t errlen) {
+    const ostream *st = &s->c->streams[k];
+    obuf q = {0};
+    obuf_printf(&q, "INSERT INTO \"%s__all\" (__batch", st->name);
+    for (int i = 0; i < st->ncols; i++)
+        obuf_printf(&q, ", \"%s\"", st->cols[i].name);
+    obuf_printf(&q, ") SELECT %lld, * FROM (%s);", (long long)b, sql);
+    char *text = obuf_take(&q);
+    int rc = exec(s, text, err, errlen);
+    free(text);
+    return rc;
+}
+
+/* Binds the values of a row to parameters at, at + 1, ... */
+static void bind_row(sqlite3_stmt *st, int at, const ovalue *row, int n) {
+    for (int i = 0; i < n; i++) {
+        const ovalue *v = &row[i];
+        if (v->kind == OV_INT)
+            sqlite3_bind_int64(st, at + i, v->i);
+        else if (v->kind == OV_REAL)
+            sqlite3_bind_double(st, at + i, v->d);
+        else if (v->kind == OV_TEXT)
+            sqlite3_bind_text(st, at + i, v->s, (int)v->n, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(st, at + i);
     }
+}
+
+int osql_append(osql *s, int k, int64_t b, const orows *rows, char *err,
+                size_t errlen) {
+    const ostream *st = &s->c->streams[k];
+    if (rows->ncols != st->ncols && rows->nrows) {
+        snprintf(err, errlen, "%d columns for stream %s of %d", rows->ncols,
+                 st->name, st->ncols);
+        return 1;
+    }
+    obuf q = {0};
+    obuf_printf(&q, "INSERT INTO \"%s__all\" VALUES (?, NULL", st->name);
+    for (int i = 0; i < st->ncols; i++)
+        obuf_puts(&q, ", ?");
+    obuf_puts(&q, ")");
+    char *text = obuf_take(&q);
+    sqlite3_stmt *ins;
+    int rc = sqlite3_prepare_v2(s->db, text, -1, &ins, NULL);
+    free(text);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "SQLite: %s", sqlite3_errmsg(s->db));
+        return 1;
+    }
+    for (int r = 0; r < rows->nrows && rc == SQLITE_OK; r++) {
+        sqlite3_reset(ins);
+        sqlite3_bind_int64(ins, 1, b);
+        const ovalue *row = OROW(rows, r);
+        bind_row(ins, 2, row, st->ncols);
+        rc = sqlite3_step(ins) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+    }
+    if (rc != SQLITE_OK)
+        snprintf(err, errlen, "SQLite: %s", sqlite3_errmsg(s->db));
+    sqlite3_finalize(ins);
+    return rc != SQLITE_OK;
+}
+
+int osql_batch(osql *s, int64_t k, char *err, size_t errlen) {
+    s->batch_time = k * s->c->interval_us;
+    for (int j = 0; j < s->c->nstreams; j++)
+        if (osql_select_batch(s, j, k, err, errlen))
+            return 1;
     return 0;
 }
 
@@ -519,4 +660,50 @@ void osql_close(osql *s) {
         return;
     sqlite3_close(s->db);
     free(s);
+}
+
+int osql_sort(osql *s, const orows *in, const int *keys, char **dirs, int nkeys,
+              orows *out, char *err, size_t errlen) {
+    obuf b = {0};
+    obuf_puts(&b, "DROP TABLE IF EXISTS temp.oracle_em; "
+                  "CREATE TEMP TABLE oracle_em (");
+    for (int k = 0; k < in->ncols; k++)
+        obuf_printf(&b, "%sc%d", k ? ", " : "", k);
+    obuf_puts(&b, ");");
+    char *sql = obuf_take(&b);
+    int rc = exec(s, sql, err, errlen);
+    free(sql);
+    if (rc)
+        return 1;
+    obuf_puts(&b, "INSERT INTO temp.oracle_em VALUES (");
+    for (int k = 0; k < in->ncols; k++)
+        obuf_puts(&b, k ? ", ?" : "?");
+    obuf_puts(&b, ")");
+    sql = obuf_take(&b);
+    sqlite3_stmt *ins;
+    rc = sqlite3_prepare_v2(s->db, sql, -1, &ins, NULL);
+    free(sql);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "SQLite: %s", sqlite3_errmsg(s->db));
+        return 1;
+    }
+    for (int r = 0; r < in->nrows && rc == SQLITE_OK; r++) {
+        sqlite3_reset(ins);
+        const ovalue *row = OROW(in, r);
+        bind_row(ins, 1, row, in->ncols);
+        rc = sqlite3_step(ins) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+    }
+    sqlite3_finalize(ins);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "SQLite: %s", sqlite3_errmsg(s->db));
+        return 1;
+    }
+    obuf_puts(&b, "SELECT * FROM temp.oracle_em");
+    for (int k = 0; k < nkeys; k++)
+        obuf_printf(&b, "%s%d %s", k ? ", " : " ORDER BY ", keys[k] + 1,
+                    dirs[k]);
+    sql = obuf_take(&b);
+    rc = osql_query(s, sql, out, err, errlen);
+    free(sql);
+    return rc;
 }
