@@ -515,6 +515,13 @@ int ds__plan_logical(ds_planner *pl, const ds_ast_select *sel, ds_lnode **out) {
                                 "GROUP BY key)");
             goto fail;
         }
+        if (pl->plan->window.kind == DS_WIN_UNBOUNDED) {
+            rc = ds__plan_error(pl, sel->window->off,
+                                "an UNBOUNDED window needs aggregates "
+                                "(without them it would keep every row "
+                                "forever)");
+            goto fail;
+        }
         ds_lnode *wn = ds__lnode_new(pl, DS_L_WINDOW, root);
         root = wn;
         if (!wn) {

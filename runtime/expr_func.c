@@ -481,7 +481,7 @@ static double sqlite_atof(const char *z) {
                 d--;
             }
     if (s == 0)
-        return 0.0;
+        return neg ? -0.0 : 0.0; /* "-0.0000" reads as -0.0 */
     int e = d < 0 ? -d : d;
     while (e > 0) {
         if (d > 0) {
@@ -521,13 +521,10 @@ static double round_row(double r, int64_t digits) {
     if (r < -4503599627370496.0 || r > 4503599627370496.0)
         return r; /* no fractional part */
     if (n == 0)
-        r = (double)(int64_t)(r + (r < 0 ? -0.5 : 0.5));
-    else {
-        char buf[80];
-        sqlite_fixed(r, n, buf);
-        r = sqlite_atof(buf);
-    }
-    return r == 0 ? 0.0 : r;
+        return (double)(int64_t)(r + (r < 0 ? -0.5 : 0.5)); /* never -0.0 */
+    char buf[80];
+    sqlite_fixed(r, n, buf);
+    return sqlite_atof(buf); /* "-0.00" is -0.0, as in SQLite */
 }
 
 /* Sets NULL the rows of o whose double result is NaN. */
