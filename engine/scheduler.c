@@ -84,6 +84,8 @@ static int run_query(ds_engine *e, struct ds_query *q, int64_t batch_time) {
     }
     q->ex.batch = e->batch_no;
     q->ex.batch_time = batch_time;
+    q->ex.last = q->input->finished ||
+                 (e->cfg.max_batches > 0 && e->batch_no >= e->cfg.max_batches);
     if (!rc)
         rc =
             ds__pipeline_run_batch(&q->plan->pipeline, &q->ex, q->input->batch);

@@ -55,6 +55,7 @@ typedef struct ds_opctx {
     int64_t batch;      /* number of the batch being run */
     int64_t batch_time; /* its end time */
     int64_t origin;     /* the time before the engine's first batch */
+    int last;           /* the input ends with this batch: x_flush follows */
     ds_deliver_fn deliver;
     void *deliver_user;
     ds_batch *late; /* borrowed: receives late rows of windows (LATE

@@ -269,22 +269,27 @@ static int cnt_push(ds_op *op, ds_opctx *ex, const ds_chunk *in) {
     return rc;
 }
 
-static int cnt_advance(ds_op *op, ds_opctx *ex, int64_t time) {
-    cnt_op *o = (cnt_op *)op;
+/* Ends the batch's emission with the windows it fired. */
+static int emit_fired(cnt_op *o, ds_opctx *ex) {
     int rc = DS_OK;
     ex->emit.has_window = 0;
     if (o->out->n)
-        rc = ds__op_push_next(op, ex, o->out);
+        rc = ds__op_push_next(&o->base, ex, o->out);
     o->out->n = 0;
-    if (!rc)
-        rc = ds__op_default_punct(op, ex);
+    return rc ? rc : ds__op_default_punct(&o->base, ex);
+}
+
+static int cnt_advance(ds_op *op, ds_opctx *ex, int64_t time) {
+    cnt_op *o = (cnt_op *)op;
+    /* the last batch's emission also holds the end-of-input firings */
+    int rc = ex->last ? DS_OK : emit_fired(o, ex);
     return rc ? rc : ds__op_default_advance(op, ex, time);
 }
 
 static int cnt_flush(ds_op *op, ds_opctx *ex) {
     cnt_op *o = (cnt_op *)op;
     int64_t n = ds__aggtab_groups(o->keys);
-    int rc = DS_OK, any = 0;
+    int rc = DS_OK, any = ex->last; /* the last batch's emission is open */
     char *em = ex->eval.errmsg;
     size_t el = sizeof ex->eval.errmsg;
     for (int64_t g = 0; g < n && !rc; g++) {
@@ -292,9 +297,13 @@ static int cnt_flush(ds_op *op, ds_opctx *ex) {
         int64_t r = k->count % o->w.slide; /* rows since the last firing */
         if (r == 0)
             continue;
+        /* those rows and the whole slides before them that fit in SIZE:
+           a multiple of the pane size more than the partial pane, as
+           r and the partial pane agree modulo g, which divides SLIDE */
+        int64_t want = r + (o->w.size - r) / o->w.slide * o->w.slide;
         int64_t partial = k->count % o->g;
         while (!rc && ds__daba_size(&k->daba) &&
-               (int64_t)ds__daba_size(&k->daba) * o->g + partial > o->w.size)
+               (int64_t)ds__daba_size(&k->daba) * o->g + partial > want)
             rc = evict(o, k, em, el);
         if (!rc)
             rc = ds__daba_query(&k->daba, &o->lay, o->tmp, em, el);
@@ -310,7 +319,7 @@ static int cnt_flush(ds_op *op, ds_opctx *ex) {
         any = 1;
     }
     if (!rc && any)
-        rc = cnt_advance(op, ex, ex->batch_time);
+        rc = emit_fired(o, ex);
     return rc ? rc : ds__op_default_flush(op, ex);
 }
 

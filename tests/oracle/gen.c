@@ -241,8 +241,6 @@ static void build_case(ocase *c, const char *name, const gschema *s,
                        const gdata *d, gquery *qs, int nq) {
     memset(c, 0, sizeof *c);
     c->name = ostrdup(name);
-    /* known bug: cases/window_count_flush_apart.case */
-    c->count_flush_apart = 1;
     c->interval_us = s->interval_us;
     c->idle_us = s->idle_us ? s->idle_us : 5000000;
     c->check_names = 1;

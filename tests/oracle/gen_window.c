@@ -80,10 +80,7 @@ char *gen_window(grng *r, const gschema *s, int idx, int *agg, int *late,
         duration(&b, event ? pick(r, ev_gaps, 5) : I * (1 + grng_int(r, 3)));
         obuf_puts(&b, ")");
     } else if (*kind == OW_COUNT) {
-        /* SLIDE divides SIZE: at end of input dstream fits whole panes
-           of gcd(SIZE, SLIDE) rows instead of whole slides (known bug:
-           cases/window_count_flush_slides.case) */
-        int m = 1 + grng_int(r, 3), n = m * (1 + grng_int(r, 3));
+        int m = 1 + grng_int(r, 4), n = m + grng_int(r, 7);
         if (grng_pct(r, 20))
             obuf_printf(&b, "COUNT (SIZE %d)", n);
         else

@@ -96,14 +96,10 @@ typedef struct oquery {
 
 typedef struct ocase {
     char *path;
-    char *name;            /* shown in reports */
-    int64_t interval_us;   /* batch interval (SET batch_interval) */
-    int64_t idle_us;       /* SET idle_timeout (default 5 seconds) */
-    int check_names;       /* compare column names with SQLite's (default) */
-    int count_flush_apart; /* the generator's: expect a COUNT window's end
-                              of input firings in an emission of their own
-                              (known bug: cases/window_count_flush_apart.case)
-                            */
+    char *name;          /* shown in reports */
+    int64_t interval_us; /* batch interval (SET batch_interval) */
+    int64_t idle_us;     /* SET idle_timeout (default 5 seconds) */
+    int check_names;     /* compare column names with SQLite's (default) */
     int nsettings;
     char **settings; /* SET statements, verbatim */
     int nstreams;

@@ -147,7 +147,6 @@ int wq_build(wq *w, const ocase *c, osql *db, const char *sql,
     m->interval = c->interval_us;
     m->idle = p->w.on ? c->idle_us : 0;
     m->last_batch = c->nbatches + 1;
-    m->flush_apart = c->count_flush_apart;
     keymap keys = {0};
     int cap = 0, rc = 0;
     for (int64_t b = 1; b <= m->last_batch && !rc; b++) {

@@ -402,8 +402,6 @@ static void count_windows(wmodel *m) {
             continue;
         /* end of input: the rows since the last firing, and the whole
            slides before them that fit in SIZE */
-        if (m->flush_apart)
-            e = emit_add(m, k, WP_FLUSH, 0, 0, 0);
         for (int g = 0; g < nkeys; g++) {
             int64_t r = cnt[g] % sl;
             if (!r)
@@ -418,9 +416,6 @@ static void count_windows(wmodel *m) {
     }
     for (int g = 0; g < nkeys; g++)
         free(rows[g]);
-    if (m->flush_apart && m->nemits && !m->emits[m->nemits - 1].nunits &&
-        m->emits[m->nemits - 1].phase == WP_FLUSH)
-        m->nemits--; /* nothing fired at end of input */
     free(rows);
     free(cnt);
     free(cap);

@@ -52,8 +52,6 @@ typedef struct wmodel {
     int64_t interval;   /* batch interval */
     int64_t idle;       /* idle_timeout; 0: none */
     int64_t last_batch; /* the batch at which input ends (flush) */
-    int flush_apart;    /* COUNT: the end of input firings in an
-                           emission of their own (ocase) */
     int nrows;
     wrow *rows; /* owned; arrival order */
     /* computed by wmodel_run */
