@@ -327,6 +327,32 @@ static ds_expr *bind_item(ds_binder *b, const item *it) {
     return ds__expr_col(it->col, b->scope->cols[it->col].type);
 }
 
+/* Counts in e the names of time values (batch_time, window_start,
+   window_end, when no input column has that name) and the other columns. */
+static void count_refs(const ds_ast_expr *e, const ds_scope *scope, int *times,
+                       int *cols) {
+    if (!e)
+        return;
+    if (e->kind == DS_AE_COLUMN) {
+        int col = 0;
+        for (int c = 0; c < scope->n && !col; c++)
+            col = ds__name_eq(scope->cols[c].name, e->name.s);
+        if (!col && !e->qualifier.s &&
+            (ds__name_eq(e->name.s, "batch_time") ||
+             ds__name_eq(e->name.s, "window_start") ||
+             ds__name_eq(e->name.s, "window_end")))
+            ++*times;
+        else
+            ++*cols;
+        return;
+    }
+    count_refs(e->a, scope, times, cols);
+    count_refs(e->b, scope, times, cols);
+    count_refs(e->c, scope, times, cols);
+    for (int k = 0; e->args && k < e->args->n; k++)
+        count_refs(e->args->v[k], scope, times, cols);
+}
+
 /* GROUP BY 2 and GROUP BY alias refer to select items. */
 static const ds_ast_expr *group_term(ds_planner *pl, const ds_ast_expr *g,
                                      const item *items, int nitems,
@@ -547,6 +573,19 @@ int ds__plan_logical(ds_planner *pl, const ds_ast_select *sel, ds_lnode **out) {
         ds_binder kb = {.pl = pl, .scope = &scope, .clause = "GROUP BY"};
         for (int k = 0; k < ng; k++) {
             ds_expr *x;
+            int times = 0, cols = 0;
+            if (sel->distinct && items[k].ast)
+                count_refs(items[k].ast, &scope, &times, &cols);
+            if (times && cols) {
+                rc = ds__plan_error(pl, items[k].ast->off,
+                                    "not supported yet: SELECT DISTINCT of "
+                                    "an expression that mixes batch_time, "
+                                    "window_start or window_end with "
+                                    "columns");
+                goto fail;
+            }
+            if (times)
+                continue; /* one value per emission: not a key */
             if (sel->distinct) {
                 x = bind_item(&kb, &items[k]);
             } else {
@@ -562,6 +601,17 @@ int ds__plan_logical(ds_planner *pl, const ds_ast_select *sel, ds_lnode **out) {
                 x = ds__coerce(x, DS_BIGINT);
             def.keys[def.nkeys] = x;
             def.key_types[def.nkeys++] = x->type;
+        }
+        if (sel->distinct && !def.nkeys) {
+            /* only time values: one row when there are rows, else none */
+            ds_value one = {DS_BIGINT, {.i = 1}};
+            ds_expr *x = ds__expr_const(&one, DS_BIGINT);
+            if (!x) {
+                rc = DS_NOMEM;
+                goto fail;
+            }
+            def.keys[def.nkeys] = x;
+            def.key_types[def.nkeys++] = DS_BIGINT;
         }
         b.post = 1;
         b.agg = &def;

@@ -56,11 +56,6 @@ static void window_items(grng *r, const gschema *s, gquery *q, int kind,
     for (int k = 0; k < 2 && q->nitems < 8; k++) {
         int p = grng_int(r, 100);
         const char *t = NULL;
-        /* not with DISTINCT: dstream rejects the window's bounds (known
-           bug: cases/window_distinct_bounds.case) and gives batch_time
-           of the rows' batch (cases/window_distinct_batch_time.case) */
-        if (q->distinct)
-            p = 30 + grng_int(r, 70);
         if (p < 20 && kind != OW_COUNT)
             t = grng_pct(r, 50) ? "window_start" : "window_end";
         else if (p < 30)
