@@ -216,6 +216,7 @@ static int ses_push(ds_op *op, ds_opctx *ex, const ds_chunk *in) {
     if (rc)
         return rc;
     ds__window_times(&o->w, ex, in, o->tau);
+    ds__watermark_input(&o->wm, in->n);
     for (int i = 0; i < in->n && !rc; i++) {
         if (o->tau[i] == INT64_MIN) {
             uint16_t one = (uint16_t)i;

@@ -128,6 +128,14 @@ static int add_rows(win_op *o, ds_opctx *ex, const ds_chunk *in, int64_t id,
             late[j] = ROW(j);
         return ds__window_late(ex, in, late, n);
     }
+    int64_t org = ds__wdriver_origin(&o->d, ex);
+    if (ds__wdriver_late(&o->d, org, o->tau[ROW(0)])) {
+        /* every window of the pane has closed (a pane's rows share their
+           windows), perhaps empty and so never given this pane: late */
+        for (int j = 0; j < n; j++)
+            late[j] = ROW(j);
+        return ds__window_late(ex, in, late, n);
+    }
     if (o->inserted_upto == INT64_MIN || id > o->inserted_upto) {
         ds_pane *p = pane_get(o, id);
         if (!p)
@@ -138,7 +146,6 @@ static int add_rows(win_op *o, ds_opctx *ex, const ds_chunk *in, int64_t id,
        whose windows have all closed are late; the others are added to the
        pane for the windows still open */
     int nk = 0, nl = 0;
-    int64_t org = ds__wdriver_origin(&o->d, ex);
     for (int j = 0; j < n; j++) {
         uint16_t r = ROW(j);
         if (!o->slide || ds__wdriver_late(&o->d, org, o->tau[r]))
@@ -169,6 +176,7 @@ static int win_push(ds_op *op, ds_opctx *ex, const ds_chunk *in) {
     if (rc)
         return rc;
     ds__window_times(&o->d.w, ex, in, o->tau);
+    ds__watermark_input(&o->d.wm, in->n);
     int64_t org = ds__wdriver_origin(&o->d, ex);
     int same = 1;
     for (int i = 0; i < in->n; i++) {

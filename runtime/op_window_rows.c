@@ -53,6 +53,7 @@ static rpane *rpane_get(rows_op *o, int64_t id) {
 static int rows_push(ds_op *op, ds_opctx *ex, const ds_chunk *in) {
     rows_op *o = (rows_op *)op;
     ds__window_times(&o->d.w, ex, in, o->tau);
+    ds__watermark_input(&o->d.wm, in->n);
     int64_t org = ds__wdriver_origin(&o->d, ex);
     int rc = DS_OK;
     rpane *last = NULL;
@@ -103,18 +104,23 @@ static int drop_before(void *op, int64_t id) {
     return DS_OK;
 }
 
+/* Emits window j: it closed (final), or its rows so far (EMIT CHANGES,
+   only when it holds some). */
 static int emit_window(void *op, ds_opctx *ex, int64_t j, int final) {
-    (void) final;
     rows_op *o = op;
     int64_t lo = j * o->d.S - o->d.P, hi = j * o->d.S - 1;
-    int rc = DS_OK;
+    int rc = DS_OK, any = 0;
     for (rpane *p = o->panes; p && p->id <= hi && !rc; p = p->next) {
         if (p->id < lo)
             continue;
-        for (const ds_chunk *c = p->rows->head; c && !rc; c = c->next)
+        for (const ds_chunk *c = p->rows->head; c && !rc; c = c->next) {
+            any |= c->n > 0;
             rc = ds__op_push_next(&o->base, ex, c);
+        }
     }
-    return rc ? rc : ds__op_default_punct(&o->base, ex);
+    if (rc || (!final && !any))
+        return rc;
+    return ds__op_default_punct(&o->base, ex);
 }
 
 static int rows_advance(ds_op *op, ds_opctx *ex, int64_t time) {

@@ -62,6 +62,12 @@ typedef struct ds_watermark {
 } ds_watermark;
 
 void ds__watermark_init(ds_watermark *w);
+/* Notes that the current batch brought rows (late ones and ones without a
+   time too): the input is not idle. */
+static inline void ds__watermark_input(ds_watermark *w, int nrows) {
+    if (nrows > 0)
+        w->batch_rows = 1;
+}
 /* Notes a row time seen in the current batch. */
 static inline void ds__watermark_see(ds_watermark *w, int64_t tau) {
     if (tau > w->max_tau)

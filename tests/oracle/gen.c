@@ -295,44 +295,9 @@ static void build_case(ocase *c, const char *name, const gschema *s,
     }
 }
 
-/* How many rows of d would show a known bug (wq_bug_rows); with drop,
-   leaves them out of d. */
-static int bug_rows(const gschema *s, gdata *d, gquery *qs, int nq, int drop) {
-    if (!s->ts)
-        return 0;
-    ocase c;
-    build_case(&c, "bugs", s, d, qs, nq);
-    int64_t *seqs;
-    char err[512];
-    int n = wq_bug_rows(&c, &seqs, err, sizeof err);
-    ocase_fini(&c);
-    for (int k = 0; drop && k < n; k++) {
-        int64_t at = seqs[k] - 1;
-        for (int b = 0; b < d->nbatches; b++) {
-            if (at < d->nrows[b]) {
-                free(d->rows[b][at]);
-                d->rows[b][at] = NULL; /* dropped below */
-                break;
-            }
-            at -= d->nrows[b];
-        }
-    }
-    for (int b = 0; drop && n > 0 && b < d->nbatches; b++) {
-        int w = 0;
-        for (int j = 0; j < d->nrows[b]; j++)
-            if (d->rows[b][j])
-                d->rows[b][w++] = d->rows[b][j];
-        d->nrows[b] = w;
-    }
-    free(seqs);
-    return n;
-}
-
 /* Does the case (one query) fail in the way `kind` says? */
 static int still_fails(const gschema *s, const gdata *d, gquery *q, int kind) {
     ocase c;
-    if (bug_rows(s, (gdata *)d, q, 1, 0) > 0)
-        return 0; /* it would show a known bug */
     build_case(&c, "minimizing", s, d, q, 1);
     ostats st;
     memset(&st, 0, sizeof st);
@@ -493,11 +458,6 @@ static int run_one(const ogen_opts *g, long i, ostats *st) {
     for (int k = 0; k < QUERIES_PER_CASE; k++)
         gen_query(&r, &s, most > 0 ? most : 1, total > 0 ? total : 1, k,
                   &qs[k]);
-    /* leave out the rows that would show a known bug (dropping rows moves
-       the watermark: again, until none does) */
-    for (int round = 0; round < 8; round++)
-        if (bug_rows(&s, &d, qs, QUERIES_PER_CASE, 1) <= 0)
-            break;
     char name[96];
     snprintf(name, sizeof name, "random --seed %llu --case %ld",
              (unsigned long long)g->seed, i);

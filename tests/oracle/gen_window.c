@@ -99,13 +99,7 @@ char *gen_window(grng *r, const gschema *s, int idx, int *agg, int *late,
             *late = 1;
         }
     }
-    /* EMIT CHANGES only with aggregates: without, dstream also emits
-       open windows that hold no rows (known bug:
-       cases/window_rows_emit_changes.case); gen_query makes the query
-       aggregate when *agg says so */
-    if (*kind != OW_COUNT && grng_pct(r, 20)) {
+    if (*kind != OW_COUNT && grng_pct(r, 20))
         obuf_puts(&b, " EMIT CHANGES");
-        *agg = 1;
-    }
     return obuf_take(&b);
 }

@@ -146,9 +146,4 @@ int wmat_derived(const ocase *c, osql *db, char *err, size_t errlen);
 /* Fills the LATE INTO stream of the windowed query or stream w. */
 int wmat_late(const ocase *c, osql *db, wq *w, char *err, size_t errlen);
 
-/* The generator's: the rows of stream q (their __seq, malloc'd in *seqs)
-   that would show a known dstream bug in some windowed query of c, so
-   that the generator can leave them out. Returns how many, -1 on error. */
-int wq_bug_rows(const ocase *c, int64_t **seqs, char *err, size_t errlen);
-
 #endif
