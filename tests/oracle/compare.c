@@ -119,8 +119,8 @@ static int match_rows(const ovalue **got, int ng, const int *types,
         return 1;
     }
     sort_ncols = ncols;
-    qsort(got, (size_t)ng, sizeof *got, cmp_row);
-    qsort(want, (size_t)nw, sizeof *want, cmp_row);
+    osort(got, (size_t)ng, sizeof *got, cmp_row);
+    osort(want, (size_t)nw, sizeof *want, cmp_row);
     int k = 0;
     while (k < ng && row_equal(got[k], types, want[k], ncols))
         k++;

@@ -156,7 +156,7 @@ static void run_path(const char *path, const oopts *o, ostats *st) {
         names[n++] = obuf_take(&b);
     }
     closedir(d);
-    qsort(names, (size_t)n, sizeof(char *), cmp_str);
+    osort(names, (size_t)n, sizeof(char *), cmp_str);
     for (int k = 0; k < n; k++) {
         run_file(names[k], o, st);
         free(names[k]);

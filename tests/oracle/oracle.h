@@ -355,6 +355,9 @@ char *ostrdup(const char *s);
 char *ostrndup(const char *s, size_t n);
 void *oalloc(size_t n); /* zeroed; aborts when out of memory */
 void *orealloc(void *p, size_t n);
+/* qsort that accepts an empty (NULL) array. */
+void osort(void *base, size_t n, size_t size,
+           int (*cmp)(const void *, const void *));
 
 /* A growable string. */
 typedef struct obuf {

@@ -500,7 +500,7 @@ int orw_parts(const char *sql, const ocase *c, oparts *p, char *err,
                 e = item_by_alias(&t, ifrom, from, term);
             p->keys =
                 orealloc(p->keys, sizeof(char *) * (size_t)(p->nkeys + 1));
-            p->keys[p->nkeys++] = e ? e : ostrdup(term);
+            p->keys[p->nkeys++] = e ? e : term;
             if (e)
                 free(term);
             s0 = k + 1;

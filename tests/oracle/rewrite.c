@@ -43,7 +43,7 @@ static int cmp_edit(const void *a, const void *b) {
 /* Applies the edits (which must not overlap) to text. */
 static char *apply(const char *text, edits *e) {
     if (e->n)
-        qsort(e->v, (size_t)e->n, sizeof(edit), cmp_edit);
+        osort(e->v, (size_t)e->n, sizeof(edit), cmp_edit);
     obuf b = {0};
     size_t at = 0;
     for (int k = 0; k < e->n; k++) {

@@ -174,7 +174,8 @@ static int sp_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
     (void)argv;
     (void)err;
     int rc = sqlite3_declare_vtab(
-        db, "CREATE TABLE x(value TEXT, text HIDDEN, sep HIDDEN)");
+        db,
+        "CREATE TABLE x(value TEXT, oracle_text HIDDEN, oracle_sep HIDDEN)");
     if (rc != SQLITE_OK)
         return rc;
     *pv = sqlite3_malloc(sizeof(sqlite3_vtab));
@@ -575,6 +576,7 @@ int osql_batch(osql *s, int64_t k, char *err, size_t errlen) {
 
 int osql_query(osql *s, const char *sql, orows *out, char *err, size_t errlen) {
     sqlite3_stmt *st;
+    orows_init(out, 0); /* the caller may free it whatever happens */
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "SQLite: %s", sqlite3_errmsg(s->db));
         return 1;

@@ -18,6 +18,12 @@ void *oalloc(size_t n) {
     return p;
 }
 
+void osort(void *base, size_t n, size_t size,
+           int (*cmp)(const void *, const void *)) {
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}
+
 void *orealloc(void *p, size_t n) {
     p = realloc(p, n ? n : 1);
     if (!p) {

@@ -181,7 +181,7 @@ int wq_build(wq *w, const ocase *c, osql *db, const char *sql,
     if (rc)
         return 1;
     if (m->nrows)
-        qsort(m->rows, (size_t)m->nrows, sizeof(wrow), cmp_wrow);
+        osort(m->rows, (size_t)m->nrows, sizeof(wrow), cmp_wrow);
     wmodel_run(m);
     w->sqlite = override ? ostrdup(override)
                          : orw_sqlite_mode(p->nowhere, ORW_PICK, err, errlen);
@@ -223,12 +223,12 @@ static int select_rows(wq *w, osql *db, const int *rows, int n, char *err,
         w->pairs[2 * k] = r->seq;
         w->pairs[2 * k + 1] = r->piece;
     }
-    qsort(w->seqs, (size_t)n, sizeof(int64_t), cmp_i64);
+    osort(w->seqs, (size_t)n, sizeof(int64_t), cmp_i64);
     int ns = 0;
     for (int k = 0; k < n; k++)
         if (!ns || w->seqs[ns - 1] != w->seqs[k])
             w->seqs[ns++] = w->seqs[k];
-    qsort(w->pairs, (size_t)n, 2 * sizeof(int64_t), cmp_pair);
+    osort(w->pairs, (size_t)n, 2 * sizeof(int64_t), cmp_pair);
     return osql_select(db, w->stream, w->seqs, ns, w->pairs,
                        w->parts.unnest ? n : -1, err, errlen);
 }

@@ -201,7 +201,7 @@ static void time_windows(wmodel *m) {
         if (!any)
             late_add(m, i);
     }
-    qsort(pairs, (size_t)n, sizeof(jrow), cmp_jrow);
+    osort(pairs, (size_t)n, sizeof(jrow), cmp_jrow);
     int *rows = oalloc(sizeof(int) * (size_t)(n + 1));
     /* processing time: every window up to the last batch's end, with or
        without rows, and those with rows after it; event time: the
@@ -264,7 +264,7 @@ static void sess_add_row(wsess *s, int row) {
 /* Emits the sessions v[0..n) (sorted), one emission per distinct bounds. */
 static void emit_sessions(wmodel *m, int64_t batch, int phase, wsess *v,
                           int n) {
-    qsort(v, (size_t)n, sizeof(wsess), cmp_sess);
+    osort(v, (size_t)n, sizeof(wsess), cmp_sess);
     for (int i = 0; i < n;) {
         int j = i;
         int off = m->npool, cnt = 0;
@@ -494,7 +494,7 @@ void wmodel_run(wmodel *m) {
         break;
     }
     if (m->nemits)
-        qsort(m->emits, (size_t)m->nemits, sizeof(wemit), cmp_emit);
+        osort(m->emits, (size_t)m->nemits, sizeof(wemit), cmp_emit);
 }
 
 void wmodel_fini(wmodel *m) {
