@@ -304,8 +304,19 @@ static int expand_items(ds_planner *pl, const ds_ast_select *sel,
             continue;
         }
         const char *name = it->alias.s;
-        if (!name && it->expr->kind == DS_AE_COLUMN)
-            name = it->expr->name.s;
+        if (!name && it->expr->kind == DS_AE_COLUMN) {
+            /* a column is named as declared (SQLite): a for A */
+            const ds_ast_expr *e = it->expr;
+            name = e->name.s;
+            for (int c = 0; c < scope->n; c++)
+                if (ds__name_eq(scope->cols[c].name, e->name.s) &&
+                    (!e->qualifier.s ||
+                     (scope->cols[c].qual &&
+                      ds__name_eq(scope->cols[c].qual, e->qualifier.s)))) {
+                    name = scope->cols[c].name;
+                    break;
+                }
+        }
         if (!name)
             name = ds__plan_text(pl, it->expr->off, it->expr->len);
         /* names outlive the syntax tree: keep them in the plan */
@@ -645,6 +656,22 @@ int ds__plan_logical(ds_planner *pl, const ds_ast_select *sel, ds_lnode **out) {
         }
         proj->exprs[proj->nexprs++] = x;
     }
+    /* HAVING and ORDER BY may name select-list aliases */
+    int na = sel->items->n;
+    b.alias_names =
+        ds__arena_alloc(&pl->plan->arena, sizeof(char *) * (size_t)(na + 1));
+    b.alias_exprs = ds__arena_alloc(&pl->plan->arena,
+                                    sizeof(ds_ast_expr *) * (size_t)(na + 1));
+    if (!b.alias_names || !b.alias_exprs) {
+        ds__lnode_free(proj);
+        rc = DS_NOMEM;
+        goto fail;
+    }
+    for (int k = 0; k < na; k++)
+        if (sel->items->v[k].alias.s) {
+            b.alias_names[b.naliases] = sel->items->v[k].alias.s;
+            b.alias_exprs[b.naliases++] = sel->items->v[k].expr;
+        }
     ds_expr *having = NULL;
     if (sel->having) {
         b.clause = "HAVING";

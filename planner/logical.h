@@ -53,6 +53,12 @@ typedef struct ds_binder {
     int post;
     ds_aggdef *agg; /* keys already set; aggregates are added */
     int agg_cap;
+    /* HAVING and ORDER BY: select-list aliases, for names that are not
+       input columns (as SQLite) */
+    int naliases;
+    const char **alias_names;
+    const ds_ast_expr **alias_exprs;
+    int in_alias; /* binding an alias's expression: no more aliases */
 } ds_binder;
 
 /* Resolves e; NULL on error (recorded unless quiet). */

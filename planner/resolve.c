@@ -692,7 +692,28 @@ static int is_time_name(const ds_ast_expr *e) {
             ds__name_eq(e->name.s, "window_end"));
 }
 
+/* The expression of the select-list alias that e names, if e is not an
+   input column; NULL if none. */
+static const ds_ast_expr *alias_of(const ds_binder *b, const ds_ast_expr *e) {
+    if (e->kind != DS_AE_COLUMN || e->qualifier.s || b->in_alias)
+        return NULL;
+    for (int k = 0; k < b->scope->n; k++)
+        if (ds__name_eq(b->scope->cols[k].name, e->name.s))
+            return NULL;
+    for (int k = 0; k < b->naliases; k++)
+        if (ds__name_eq(b->alias_names[k], e->name.s))
+            return b->alias_exprs[k];
+    return NULL;
+}
+
 ds_expr *ds__bind(ds_binder *b, const ds_ast_expr *e) {
+    const ds_ast_expr *aliased = alias_of(b, e);
+    if (aliased) {
+        b->in_alias = 1;
+        ds_expr *x = ds__bind(b, aliased);
+        b->in_alias = 0;
+        return x;
+    }
     if (b->post && !b->in_agg && e->kind != DS_AE_CALL) {
         int k = match_key(b, e);
         if (k >= 0)
