@@ -69,6 +69,7 @@ static int file_pull(ds_rx *rx, ds_batch *out, int64_t max) {
     file_src *fs = (file_src *)rx;
     char buf[DS_RX_READ_SIZE];
     int64_t got = 0;
+    int held = fs->in.len > 0; /* records left from the last pull come first */
     for (;;) {
         int64_t want = max ? max - got : 0, k = 0;
         if (max && want <= 0)
@@ -76,6 +77,16 @@ static int file_pull(ds_rx *rx, ds_batch *out, int64_t max) {
         if (!max &&
             ds__arena_bytes(&out->arena) + (size_t)out->rows * 16 >= rx->cap)
             return DS_OK;
+        if (held && !fs->read_eof) {
+            /* without this, every pull would add a block to what is held
+               and the held text would grow with the file */
+            held = 0;
+            int rc = ds__rx_decode_into(rx, &fs->in, "", 0, 0, out, want, &k);
+            got += k;
+            if (rc)
+                return rc;
+            continue;
+        }
         if (fs->read_eof) { /* what is held ends the file */
             int rc = ds__rx_decode_into(rx, &fs->in, "", 0, 1, out, want, &k);
             got += k;
