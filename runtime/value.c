@@ -31,8 +31,33 @@ const char *ds_type_name(int type) {
     }
 }
 
+/* Writes the decimal digits of u, right-aligned to end; returns the start. */
+static char *digits_back(uint64_t u, char *end) {
+    do {
+        *--end = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    return end;
+}
+
 int ds__fmt_int(int64_t i, char *buf) {
-    return snprintf(buf, DS_NUMBUF, "%lld", (long long)i);
+    char tmp[24], *end = tmp + sizeof tmp;
+    uint64_t u = i < 0 ? 0 - (uint64_t)i : (uint64_t)i;
+    char *p = digits_back(u, end);
+    if (i < 0)
+        *--p = '-';
+    int n = (int)(end - p);
+    memcpy(buf, p, (size_t)n);
+    buf[n] = 0;
+    return n;
+}
+
+/* Writes v (0 <= v < 10^width) in exactly width digits. */
+static void digits_fixed(uint64_t v, int width, char *out) {
+    for (int k = width - 1; k >= 0; k--) {
+        out[k] = (char)('0' + v % 10);
+        v /= 10;
+    }
 }
 
 /* The next decimal digit of *val (0 <= *val < 10), as SQLite's
@@ -52,7 +77,95 @@ static char next_digit(long double *val, int *cnt) {
 ** significant digits, trailing zeros removed but one kept after the point,
 ** exponent form below 1e-4 and from 1e15.
 */
+static int fmt_double_sqlite(double d, char *buf);
+
+/*
+** ds__fmt_double's fast path, for 1e-4 <= |d| < 1e15: the 15 significant
+** digits are d * 10^(14 - exp) rounded half up. The product is computed
+** exactly, as hi + lo with fma (10^k is exact for k <= 18), so the digits
+** are right unless the value is within 1e-3 of a tie, where SQLite's own
+** long double steps (with their tiny errors) decide: those values, and
+** every other d, take SQLite's steps. Returns the length, or 0 when it
+** cannot decide.
+*/
+static int fmt_double_fast(double d, char *buf) {
+    static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,
+                                 1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13,
+                                 1e14, 1e15, 1e16, 1e17, 1e18};
+    static const double lows[] = {
+        1e-4, 1e-3, 1e-2, 1e-1, 1e0,  1e1,  1e2,  1e3,  1e4, 1e5,
+        1e6,  1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14}; /* 10^exp, exp =
+                                                                  -4 .. 14 */
+    double a = d < 0 ? -d : d;
+    if (!(a >= 1e-4 && a < 1e15))
+        return 0;
+    int exp = 14;
+    while (exp > -4 && a < lows[exp + 4])
+        exp--;
+    double scale = p10[14 - exp];
+    double hi = a * scale, lo = fma(a, scale, -hi); /* == a * scale */
+    if (!(hi < 9007199254740992.0))
+        return 0;
+    double fl = (double)(uint64_t)hi; /* floor: 0 <= hi < 2^53 */
+    double frac = (hi - fl) + lo;     /* in (-1, 2) */
+    if (frac > 0.499 && frac < 0.501)
+        return 0;
+    if (frac < 0) {
+        fl -= 1;
+        frac += 1;
+    } else if (frac >= 1) {
+        fl += 1;
+        frac -= 1;
+    }
+    uint64_t m = (uint64_t)fl + (frac >= 0.5);
+    if (m >= 1000000000000000ULL) { /* rounded up to the next power */
+        m /= 10;
+        exp++;
+        if (exp > 14)
+            return 0; /* exponent form */
+    } else if (m < 100000000000000ULL) {
+        return 0; /* exp was off by one: let the slow path decide */
+    }
+    char dig[15];
+    digits_fixed(m, 15, dig);
+    int last = 14; /* the last nonzero digit */
+    while (last > 0 && dig[last] == '0')
+        last--;
+    char *p = buf;
+    if (d < 0)
+        *p++ = '-';
+    if (exp >= 0) {
+        memcpy(p, dig, (size_t)exp + 1);
+        p += exp + 1;
+        *p++ = '.';
+        if (last > exp) {
+            memcpy(p, dig + exp + 1, (size_t)(last - exp));
+            p += last - exp;
+        } else {
+            *p++ = '0';
+        }
+    } else {
+        *p++ = '0';
+        *p++ = '.';
+        for (int z = -1; z > exp; z--)
+            *p++ = '0';
+        memcpy(p, dig, (size_t)last + 1);
+        p += last + 1;
+    }
+    *p = 0;
+    return (int)(p - buf);
+}
+
 int ds__fmt_double(double d, char *buf) {
+    int n = fmt_double_fast(d, buf);
+    return n ? n : fmt_double_sqlite(d, buf);
+}
+
+int ds__fmt_double_slow(double d, char *buf) {
+    return fmt_double_sqlite(d, buf);
+}
+
+static int fmt_double_sqlite(double d, char *buf) {
     if (isnan(d))
         return snprintf(buf, DS_NUMBUF, "NaN");
     if (isinf(d))
@@ -174,11 +287,33 @@ int ds__fmt_timestamp(int64_t us, char *buf) {
     int64_t y;
     unsigned m, d;
     ds__civil_from_days(days, &y, &m, &d);
-    int n = snprintf(buf, DS_NUMBUF, "%04lld-%02u-%02u %02d:%02d:%02d",
-                     (long long)y, m, d, (int)(sod / 3600),
-                     (int)(sod / 60 % 60), (int)(sod % 60));
-    if (frac)
-        n += snprintf(buf + n, DS_NUMBUF - (size_t)n, ".%06d", (int)frac);
+    if (y < 0 || y > 9999) { /* rare: let printf widen the year */
+        int n = snprintf(buf, DS_NUMBUF, "%04lld-%02u-%02u %02d:%02d:%02d",
+                         (long long)y, m, d, (int)(sod / 3600),
+                         (int)(sod / 60 % 60), (int)(sod % 60));
+        if (frac)
+            n += snprintf(buf + n, DS_NUMBUF - (size_t)n, ".%06d", (int)frac);
+        return n;
+    }
+    char *p = buf;
+    digits_fixed((uint64_t)y, 4, p);
+    p[4] = '-';
+    digits_fixed(m, 2, p + 5);
+    p[7] = '-';
+    digits_fixed(d, 2, p + 8);
+    p[10] = ' ';
+    digits_fixed((uint64_t)(sod / 3600), 2, p + 11);
+    p[13] = ':';
+    digits_fixed((uint64_t)(sod / 60 % 60), 2, p + 14);
+    p[16] = ':';
+    digits_fixed((uint64_t)(sod % 60), 2, p + 17);
+    int n = 19;
+    if (frac) {
+        p[19] = '.';
+        digits_fixed((uint64_t)frac, 6, p + 20);
+        n = 26;
+    }
+    buf[n] = 0;
     return n;
 }
 

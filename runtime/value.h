@@ -39,6 +39,8 @@ typedef struct ds_value {
 ** returns the length written into buf (DS_NUMBUF bytes).
 */
 int ds__fmt_double(double d, char *buf);
+/* The same by SQLite's steps alone (no fast path), for tests. */
+int ds__fmt_double_slow(double d, char *buf);
 int ds__fmt_int(int64_t i, char *buf);
 /* "YYYY-MM-DD HH:MM:SS" with ".ffffff" when the microseconds are not 0. */
 int ds__fmt_timestamp(int64_t us, char *buf);

@@ -7,6 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* print_result holds the stream's lock for a whole emission, so the
+   characters go out without taking it again each time */
+#define fputc fputc_unlocked
+#define fputs fputs_unlocked
+#define fwrite fwrite_unlocked
+
 int parse_mode(const char *s) {
     if (!strcmp(s, "table"))
         return OUT_TABLE;
@@ -254,6 +260,7 @@ int print_result(void *user, const ds_result *r) {
     if (p->hold)
         p->hold(p->hook_user);
     p->emissions++;
+    flockfile(p->out);
     switch (p->mode) {
     case OUT_JSON:
         print_json(p, r);
@@ -264,6 +271,7 @@ int print_result(void *user, const ds_result *r) {
     default:
         print_table(p, r);
     }
+    funlockfile(p->out);
     fflush(p->out);
     if (p->release)
         p->release(p->hook_user);

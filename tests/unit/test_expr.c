@@ -541,6 +541,49 @@ Test(expr, cast_double_to_text_fuzz_matches_sqlite) {
     }
 }
 
+/* ds__fmt_double's fast path gives SQLite's steps' digits: 2 million
+   doubles of every shape, ties at the 15th digit included. */
+Test(expr, double_text_fast_path_matches_sqlite_steps) {
+    char a[DS_NUMBUF], b[DS_NUMBUF];
+    int bad = 0;
+    for (int k = 0; k < 2000000; k++) {
+        double d;
+        switch (k % 6) {
+        case 0: {
+            uint64_t bits = rnd();
+            memcpy(&d, &bits, sizeof d);
+            if (!isfinite(d))
+                continue;
+            break;
+        }
+        case 1: /* few decimals: readings, prices */
+            d = (double)(int64_t)(rnd() % 2000001 - 1000000) /
+                pow(10, (int)(rnd() % 8));
+            break;
+        case 2: /* binary fractions */
+            d = ldexp((double)(rnd() >> 11), -(int)(rnd() % 80));
+            break;
+        case 3: /* 15-digit ties and their neighbours */
+            d = ((double)(rnd() % 1000000000000000ULL) + 0.5) /
+                pow(10, (int)(rnd() % 20));
+            break;
+        case 4: /* around powers of ten */
+            d = pow(10, (int)(rnd() % 40) - 20) *
+                (1 + (double)((int)(rnd() % 2001) - 1000) * 1e-16);
+            break;
+        default: /* averages */
+            d = (double)(int64_t)(rnd() % 100000) / (double)(1 + rnd() % 997);
+        }
+        if (rnd() % 2)
+            d = -d;
+        ds__fmt_double(d, a);
+        ds__fmt_double_slow(d, b);
+        if (strcmp(a, b) && bad++ < 5)
+            cr_log_error("%.17g: fast %s, SQLite's steps %s", d, a, b);
+    }
+    cr_expect_eq(bad, 0, "%d doubles print differently", bad);
+}
+
 Test(expr, cast_text_with_a_real_prefix_to_bigint) {
     /* SQLite 3.40 reads only the integer prefix: CAST('1e3' AS INTEGER)
        is 1, CAST('3.9999999999999999999' AS INTEGER) is 3; value.c's
