@@ -60,7 +60,7 @@ static int step(ds_daba *d, const ds_slotlayout *lay, char *errmsg,
         d->r = d->b;
         d->a = d->tail;
         d->b = d->tail;
-        memcpy(d->mid, d->back, (size_t)lay->size);
+        ds__slot_copy(lay, d->mid, d->back);
         ds__slot_clear(lay, d->back);
     }
     if (d->head == d->b) { /* nothing in front */
@@ -89,19 +89,22 @@ static int step(ds_daba *d, const ds_slotlayout *lay, char *errmsg,
         if (d->a == d->b)
             ds__slot_clear(lay, d->mid);
         else
-            memcpy(d->mid, SLOT(d, lay, d->a), (size_t)lay->size);
+            ds__slot_copy(lay, d->mid, SLOT(d, lay, d->a));
     }
     return rc;
 }
 
 int ds__daba_insert(ds_daba *d, const ds_slotlayout *lay, const void *v,
                     char *errmsg, size_t errlen) {
-    if (ds__daba_size(d) + 1 > d->cap && grow(d, lay))
+    uint64_t limit = d->cap;
+    if (d->spread && d->cap >= 16) /* grow between half full and full */
+        limit = d->cap / 2 + d->spread % (d->cap / 2);
+    if (ds__daba_size(d) + 1 > limit && grow(d, lay))
         return DS_NOMEM;
     int rc = ds__slot_combine(lay, d->back, v, errmsg, errlen);
     if (rc)
         return rc;
-    memcpy(SLOT(d, lay, d->tail), v, (size_t)lay->size);
+    ds__slot_copy(lay, SLOT(d, lay, d->tail), v);
     d->tail++;
     return step(d, lay, errmsg, errlen);
 }
@@ -121,7 +124,7 @@ int ds__daba_query(const ds_daba *d, const ds_slotlayout *lay, void *out,
         return DS_OK;
     }
     if (d->head == d->b) { /* front empty */
-        memcpy(out, d->back, (size_t)lay->size);
+        ds__slot_copy(lay, out, d->back);
         return DS_OK;
     }
     return ds__slot_combine3(lay, out, SLOT(d, lay, d->head), d->back, errmsg,

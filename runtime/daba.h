@@ -21,10 +21,20 @@ typedef struct ds_daba {
     uint64_t l, r, a, b; /* DABA Lite's pointers: head <= l <= r <= a <= b
                             <= tail */
     char *mid, *back;    /* owned: the two running sums (one slot each) */
+    uint32_t spread;     /* when to grow, among queues that fill together */
 } ds_daba;
 
 /* An empty queue; nothing is allocated until the first insert. */
 void ds__daba_init(ds_daba *d);
+/*
+** Many queues that fill in step (a window's keys get a slot each slide)
+** would all double their rings in the same batch: a slow batch. A queue
+** with a spread grows once it is more than half full, at a point set by
+** seed (a hash of its key), so that the copies spread over many batches.
+*/
+static inline void ds__daba_spread(ds_daba *d, uint64_t seed) {
+    d->spread = (uint32_t)(seed >> 32) | 1;
+}
 void ds__daba_fini(ds_daba *d);
 static inline uint64_t ds__daba_size(const ds_daba *d) {
     return d->tail - d->head;

@@ -218,6 +218,7 @@ static int32_t key_of(ds_slide *s, const ds_aggtab *t, int64_t g) {
         }
     }
     ds__daba_init(&k->daba);
+    ds__daba_spread(&k->daba, h);
     uint64_t j = h & s->mask;
     while (s->index[j] >= 0)
         j = (j + 1) & s->mask;

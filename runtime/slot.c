@@ -186,7 +186,7 @@ int ds__slot_combine(const ds_slotlayout *l, void *dst, const void *src,
 
 int ds__slot_combine3(const ds_slotlayout *l, void *dst, const void *a,
                       const void *b, char *errmsg, size_t errlen) {
-    memcpy(dst, a, (size_t)l->size);
+    ds__slot_copy(l, dst, a);
     return ds__slot_combine(l, dst, b, errmsg, errlen);
 }
 
