@@ -155,14 +155,19 @@ static void print_csv(printer *p, const ds_result *r) {
         }
         fputc('\n', p->out);
     }
+    int text[64]; /* only text can need quotes; numbers never do */
+    for (int c = 0; c < nc && c < 64; c++)
+        text[c] = ds_result_column_type(r, c) == DS_TEXT;
     for (int64_t i = 0; i < nr; i++) {
         for (int c = 0; c < nc; c++) {
             if (c)
                 fputc(',', p->out);
             size_t n;
             const char *t = ds_result_text(r, i, c, &n);
-            if (t)
+            if (t && (c >= 64 || text[c]))
                 csv_field(p->out, t, n);
+            else if (t)
+                fwrite(t, 1, n, p->out);
         }
         fputc('\n', p->out);
     }
