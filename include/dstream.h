@@ -294,6 +294,12 @@ const char *ds_type_name(int type);
    which must hold 32 bytes; returns buf. */
 char *ds_format_timestamp(int64_t us, char *buf);
 
+/* Formats a DOUBLE as dstream prints it (SQLite's 15 significant digits:
+   "23.4", "1.0e+20", "Inf", "NaN") into buf, which must hold 40 bytes;
+   returns the length. Thread-safe; what ds_result_text gives for a DOUBLE,
+   without the copy. */
+int ds_format_double(double d, char *buf);
+
 /* Memory used by the engine is allocated through these; ds_free takes
    NULL. Text handed out by the library that the caller must free says so. */
 void *ds_malloc(size_t n);

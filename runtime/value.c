@@ -317,6 +317,8 @@ int ds__fmt_timestamp(int64_t us, char *buf) {
     return n;
 }
 
+int ds_format_double(double d, char *buf) { return ds__fmt_double(d, buf); }
+
 char *ds_format_timestamp(int64_t us, char *buf) {
     ds__fmt_timestamp(us, buf);
     return buf;

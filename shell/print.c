@@ -155,16 +155,31 @@ static void print_csv(printer *p, const ds_result *r) {
         }
         fputc('\n', p->out);
     }
-    int text[64]; /* only text can need quotes; numbers never do */
+    int type[64]; /* only text can need quotes; numbers never do */
     for (int c = 0; c < nc && c < 64; c++)
-        text[c] = ds_result_column_type(r, c) == DS_TEXT;
+        type[c] = ds_result_column_type(r, c);
     for (int64_t i = 0; i < nr; i++) {
         for (int c = 0; c < nc; c++) {
             if (c)
                 fputc(',', p->out);
+            int ty = c < 64 ? type[c] : DS_TEXT;
+            if (ty == DS_DOUBLE || ty == DS_TIMESTAMP) { /* no copy */
+                if (ds_result_is_null(r, i, c))
+                    continue;
+                char buf[40];
+                if (ty == DS_DOUBLE)
+                    fwrite(buf, 1,
+                           (size_t)ds_format_double(ds_result_double(r, i, c),
+                                                    buf),
+                           p->out);
+                else
+                    fputs(ds_format_timestamp(ds_result_int64(r, i, c), buf),
+                          p->out);
+                continue;
+            }
             size_t n;
             const char *t = ds_result_text(r, i, c, &n);
-            if (t && (c >= 64 || text[c]))
+            if (t && ty == DS_TEXT)
                 csv_field(p->out, t, n);
             else if (t)
                 fwrite(t, 1, n, p->out);

@@ -281,3 +281,44 @@ Test(engine, statement_helpers) {
     cr_assert(ds_statement_is_query(two, n));
     cr_assert(!ds_statement_is_query(two + n, strlen(two + n)));
 }
+
+/* ds_format_double and ds_format_timestamp give what ds_result_text gives. */
+static int compare_formats(void *user, const ds_result *r) {
+    int *checked = user;
+    for (int64_t i = 0; i < ds_result_row_count(r); i++) {
+        char buf[40];
+        int n = ds_format_double(ds_result_double(r, i, 0), buf);
+        size_t len;
+        const char *t = ds_result_text(r, i, 0, &len);
+        cr_expect_eq((size_t)n, len);
+        cr_expect_str_eq(buf, t);
+        t = ds_result_text(r, i, 1, NULL);
+        if (t)
+            cr_expect_str_eq(ds_format_timestamp(ds_result_int64(r, i, 1), buf),
+                             t);
+        ++*checked;
+    }
+    return 0;
+}
+
+Test(engine, format_helpers_match_result_text) {
+    exec_ok("CREATE STREAM q (d DOUBLE, t TIMESTAMP) FROM QUEUE;");
+    int checked = 0;
+    ds_query *q;
+    cr_assert_eq(
+        ds_query_open(e, "SELECT d, t FROM q;", compare_formats, &checked, &q),
+        DS_OK, "%s", ds_errmsg(e));
+    exec_ok("INSERT INTO q VALUES (23.4, '2026-11-24 10:00:00'), "
+            "(-0.1, '1970-01-01 00:00:00.25'), (1e20, '1969-12-31 23:59:59'), "
+            "(2.675, '2026-11-24 10:00:03.000001'), (1.0 / 3, NULL), "
+            "(-1e-7, '0001-01-01 00:00:00'), (753530102604585.5, NULL), "
+            "(100.0, '9999-12-31 23:59:59.999999');");
+    cr_assert_eq(ds_queue_close(e, "q"), DS_OK);
+    run_to_end();
+    cr_expect_eq(checked, 8);
+    char buf[40];
+    ds_format_double(1e20, buf);
+    cr_expect_str_eq(buf, "1.0e+20");
+    ds_format_double(23.4, buf);
+    cr_expect_str_eq(buf, "23.4");
+}
