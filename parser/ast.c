@@ -5,7 +5,7 @@
 ** Every node lives in the statement arena of the parse (ctx->arena). After
 ** an allocation failure a builder returns NULL and sets ctx->oom; builders
 ** return NULL at once while ctx->oom is set, so no one has to check their
-** arguments, and parse.c ends the parse with DS_NOMEM. Identifiers and
+** arguments, and driver.c ends the parse with DS_NOMEM. Identifiers and
 ** strings are decoded here (quotes removed, doubled quotes undone);
 ** positions are byte offsets into ctx->sql.
 */

@@ -2,7 +2,7 @@
 ** grammar.y - the grammar of dstream SQL, for the lemon parser generator.
 **
 ** lemon turns this file into grammar.c and grammar.h (the TK_* codes that
-** lexer.re returns). parse.c feeds the tokens in; each rule's action is a
+** lexer.re returns). driver.c feeds the tokens in; each rule's action is a
 ** call to a builder of ast.c, which allocates the node in the statement
 ** arena. The arena owns every node, so no rule needs a %destructor: a
 ** parse that fails simply leaves its nodes to the arena.
@@ -69,7 +69,7 @@ static const ds_ast_limit no_limit = {0};
 
 /////////////////////////////// Statements ////////////////////////////////
 //
-// A text is a list of statements, each ended by ';' (parse.c adds the last
+// A text is a list of statements, each ended by ';' (driver.c adds the last
 // one when it is missing). Empty statements are allowed.
 
 input ::= cmdlist.

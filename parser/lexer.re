@@ -5,13 +5,13 @@
 ** returns its length and its TK_* code from grammar.h, the header lemon
 ** generates from grammar.y: there is no second token table. The NUL ends
 ** the text (re2c's sentinel method: no refill, no bounds), and the lexer
-** never allocates: parse.c turns the tokens into views of the text.
+** never allocates: driver.c turns the tokens into views of the text.
 **
 ** Keywords are matched in any case ('select' is case-insensitive in re2c).
 ** Blanks and comments are TK_SPACE; an unterminated block comment runs to
 ** the end of the text, as in SQLite. An unknown character, a number run
 ** into letters (12ab) and an unterminated string or quoted identifier are
-** TK_ILLEGAL, which parse.c reports.
+** TK_ILLEGAL, which driver.c reports.
 */
 #include "grammar.h"
 #include "parser/ast.h"

@@ -1,6 +1,6 @@
 /*
 ** wcheck.c - windowed queries and streams against the window model
-** (wmodel.h). wq_build reads a query's window and parts (parse.c), asks
+** (wmodel.h). wq_build reads a query's window and parts (sqlparts.c), asks
 ** SQLite for the window's input rows batch by batch (FROM, UNNEST and
 ** WHERE over each batch's rows: each row's stream row, piece, event time
 ** and GROUP BY key), and runs the model. wcheck_query matches dstream's

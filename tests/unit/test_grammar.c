@@ -1,5 +1,5 @@
 /*
-** test_grammar.c - the parser (parser/grammar.y, ast.c, parse.c): every
+** test_grammar.c - the parser (parser/grammar.y, ast.c, driver.c): every
 ** statement form against its S-expression dump (ast_dump.c), the
 ** positions recorded in the tree, errors with their offsets and messages,
 ** statement boundaries, and allocation failures.

@@ -1,5 +1,5 @@
 /*
-** parse.c - the parser's driver: runs the lexer (lexer.re) over the SQL
+** driver.c - the parser's driver: runs the lexer (lexer.re) over the SQL
 ** text and feeds the tokens to the lemon parser (grammar.y), whose actions
 ** build the tree with ast.c. Also the two helpers that need no grammar:
 ** line and column of an offset, and statement boundaries for the shell.

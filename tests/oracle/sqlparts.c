@@ -1,5 +1,5 @@
 /*
-** parse.c - what a query says, at the token level (oracle.h): the
+** sqlparts.c - what a query says, at the token level (oracle.h): the
 ** tokenizer that rewrite.c also uses, ISO-8601 timestamps, and the parts of
 ** a SELECT that the window model (wmodel.c) needs: the WINDOW clause, the
 ** stream and alias in FROM, UNNEST, WHERE and the GROUP BY keys. dstream's
