@@ -366,6 +366,8 @@ typedef struct obuf {
 } obuf;
 void obuf_add(obuf *b, const char *s, size_t n);
 void obuf_puts(obuf *b, const char *s);
+/* A duration or a time from the epoch, short: 1s, 250ms, -2s, 3us. */
+void obuf_duration(obuf *b, int64_t us);
 void obuf_printf(obuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 char *obuf_take(obuf *b); /* the string (malloc'd, never NULL); b is reset */

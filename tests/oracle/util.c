@@ -57,6 +57,15 @@ void obuf_add(obuf *b, const char *s, size_t n) {
 
 void obuf_puts(obuf *b, const char *s) { obuf_add(b, s, strlen(s)); }
 
+void obuf_duration(obuf *b, int64_t us) {
+    if (us % 1000000 == 0)
+        obuf_printf(b, "%llds", (long long)(us / 1000000));
+    else if (us % 1000 == 0)
+        obuf_printf(b, "%lldms", (long long)(us / 1000));
+    else
+        obuf_printf(b, "%lldus", (long long)us);
+}
+
 void obuf_printf(obuf *b, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);

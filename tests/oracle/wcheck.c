@@ -512,16 +512,6 @@ static void check_one(const oopts *o, const ocase *c, qstate *s, osql *db,
     orows_fini(&want);
 }
 
-/* Relative to the epoch, shorter than a timestamp: 1.5s, -2s. */
-static void short_time(obuf *b, int64_t us) {
-    if (us % 1000000 == 0)
-        obuf_printf(b, "%llds", (long long)(us / 1000000));
-    else if (us % 1000 == 0)
-        obuf_printf(b, "%lldms", (long long)(us / 1000));
-    else
-        obuf_printf(b, "%lldus", (long long)us);
-}
-
 /* The model's schedule in the expect-windows format. */
 static void model_schedule(obuf *b, const wmodel *m) {
     int64_t bt = -1;
@@ -534,9 +524,9 @@ static void model_schedule(obuf *b, const wmodel *m) {
             continue;
         }
         obuf_puts(b, " [");
-        short_time(b, e->start);
+        obuf_duration(b, e->start);
         obuf_puts(b, ", ");
-        short_time(b, e->end);
+        obuf_duration(b, e->end);
         obuf_puts(b, ")");
     }
     obuf_printf(b, "\n    late %d", m->nlate);

@@ -507,15 +507,6 @@ void wmodel_fini(wmodel *m) {
     memset(m, 0, sizeof *m);
 }
 
-static void dur(obuf *b, int64_t us) {
-    if (us % 1000000 == 0)
-        obuf_printf(b, "%llds", (long long)(us / 1000000));
-    else if (us % 1000 == 0)
-        obuf_printf(b, "%lldms", (long long)(us / 1000));
-    else
-        obuf_printf(b, "%lldus", (long long)us);
-}
-
 void wmodel_describe(const owin *w, obuf *b) {
     static const char *names[] = {"",        "TUMBLING", "SLIDING",
                                   "SESSION", "COUNT",    "UNBOUNDED"};
@@ -525,15 +516,15 @@ void wmodel_describe(const owin *w, obuf *b) {
                     (long long)w->slide);
     } else if (w->kind != OW_UNBOUNDED) {
         obuf_puts(b, " ");
-        dur(b, w->size);
+        obuf_duration(b, w->size);
         if (w->kind == OW_SLIDING) {
             obuf_puts(b, "/");
-            dur(b, w->slide);
+            obuf_duration(b, w->slide);
         }
     }
     if (w->on) {
         obuf_printf(b, " ON %s WATERMARK ", w->on);
-        dur(b, w->delay);
+        obuf_duration(b, w->delay);
     }
     if (w->emit_changes)
         obuf_puts(b, " EMIT CHANGES");

@@ -515,29 +515,43 @@ Test(expr, cast_matches_sqlite) {
     oracle1(to_text, DS_DOUBLE, NUL);
 }
 
+/* Doubles of every shape for the formatting tests, by k; NaN or infinity
+   (from random bits) are for the caller to skip. */
+static double random_double(int k) {
+    double d;
+    switch (k % 8) {
+    case 0: {
+        uint64_t bits = rnd();
+        memcpy(&d, &bits, sizeof d);
+        return d;
+    }
+    case 1: /* few decimals: readings, prices */
+        return (double)(int64_t)(rnd() % 2000001 - 1000000) /
+               pow(10, (int)(rnd() % 8));
+    case 2: /* integers scaled by a power of ten */
+        return (double)(int64_t)(rnd() % 100000) *
+               pow(10, (int)(rnd() % 40) - 20);
+    case 3: /* binary fractions */
+        return ldexp((double)(rnd() >> 11), -(int)(rnd() % 80));
+    case 4: /* 15-digit ties and their neighbours */
+        return ((double)(rnd() % 1000000000000000ULL) + 0.5) /
+               pow(10, (int)(rnd() % 20));
+    case 5: /* around powers of ten */
+        return pow(10, (int)(rnd() % 40) - 20) *
+               (1 + (double)((int)(rnd() % 2001) - 1000) * 1e-16);
+    case 6: /* averages */
+        return (double)(int64_t)(rnd() % 100000) / (double)(1 + rnd() % 997);
+    default:
+        return (double)(int64_t)rnd();
+    }
+}
+
 /* ds__fmt_double prints as SQLite 3.40's "%!.15g", digit for digit. */
 Test(expr, cast_double_to_text_fuzz_matches_sqlite) {
     for (int k = 0; k < 3000; k++) {
-        double d;
-        switch (k % 4) {
-        case 0: {
-            uint64_t bits = rnd();
-            memcpy(&d, &bits, sizeof d);
-            if (!isfinite(d))
-                continue;
-            break;
-        }
-        case 1:
-            d = (double)(int64_t)(rnd() % 2000001 - 1000000) / 1000.0;
-            break;
-        case 2:
-            d = (double)(int64_t)(rnd() % 100000) *
-                pow(10, (int)(rnd() % 40) - 20);
-            break;
-        default:
-            d = (double)(int64_t)rnd();
-        }
-        oracle1((spec){DS_X_CAST, 0, DS_TEXT}, DS_DOUBLE, vd(d));
+        double d = random_double(k);
+        if (isfinite(d))
+            oracle1((spec){DS_X_CAST, 0, DS_TEXT}, DS_DOUBLE, vd(d));
     }
 }
 
@@ -547,33 +561,9 @@ Test(expr, double_text_fast_path_matches_sqlite_steps) {
     char a[DS_NUMBUF], b[DS_NUMBUF];
     int bad = 0;
     for (int k = 0; k < 2000000; k++) {
-        double d;
-        switch (k % 6) {
-        case 0: {
-            uint64_t bits = rnd();
-            memcpy(&d, &bits, sizeof d);
-            if (!isfinite(d))
-                continue;
-            break;
-        }
-        case 1: /* few decimals: readings, prices */
-            d = (double)(int64_t)(rnd() % 2000001 - 1000000) /
-                pow(10, (int)(rnd() % 8));
-            break;
-        case 2: /* binary fractions */
-            d = ldexp((double)(rnd() >> 11), -(int)(rnd() % 80));
-            break;
-        case 3: /* 15-digit ties and their neighbours */
-            d = ((double)(rnd() % 1000000000000000ULL) + 0.5) /
-                pow(10, (int)(rnd() % 20));
-            break;
-        case 4: /* around powers of ten */
-            d = pow(10, (int)(rnd() % 40) - 20) *
-                (1 + (double)((int)(rnd() % 2001) - 1000) * 1e-16);
-            break;
-        default: /* averages */
-            d = (double)(int64_t)(rnd() % 100000) / (double)(1 + rnd() % 997);
-        }
+        double d = random_double(k);
+        if (!isfinite(d))
+            continue;
         if (rnd() % 2)
             d = -d;
         ds__fmt_double(d, a);
