@@ -25,15 +25,6 @@ static void exprs(ds_strbuf *sb, int n, ds_expr *const *xs,
     ds__strbuf_putc(sb, ']');
 }
 
-static void duration(ds_strbuf *sb, int64_t us) {
-    if (us % 1000000 == 0)
-        ds__strbuf_printf(sb, "%llds", (long long)(us / 1000000));
-    else if (us % 1000 == 0)
-        ds__strbuf_printf(sb, "%lldms", (long long)(us / 1000));
-    else
-        ds__strbuf_printf(sb, "%lldus", (long long)us);
-}
-
 /* "TUMBLING size=5s on=ts watermark=3s" */
 static void window(const ds_plan *plan, const char *const *in, ds_strbuf *sb) {
     const ds_plan_window *w = &plan->window;
@@ -46,17 +37,17 @@ static void window(const ds_plan *plan, const char *const *in, ds_strbuf *sb) {
     } else if (w->kind == DS_WIN_TUMBLING || w->kind == DS_WIN_SLIDING ||
                w->kind == DS_WIN_SESSION) {
         ds__strbuf_puts(sb, w->kind == DS_WIN_SESSION ? " gap=" : " size=");
-        duration(sb, w->size);
+        ds__strbuf_duration(sb, w->size);
         if (w->kind == DS_WIN_SLIDING) {
             ds__strbuf_puts(sb, " slide=");
-            duration(sb, w->slide);
+            ds__strbuf_duration(sb, w->slide);
         }
     }
     if (w->kind == DS_WIN_NONE)
         return;
     if (w->time_col >= 0) {
         ds__strbuf_printf(sb, " on=%s watermark=", in[w->time_col]);
-        duration(sb, w->watermark);
+        ds__strbuf_duration(sb, w->watermark);
     } else {
         ds__strbuf_puts(sb, " processing-time");
     }

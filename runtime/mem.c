@@ -217,6 +217,15 @@ void ds__strbuf_vprintf(ds_strbuf *s, const char *fmt, va_list ap) {
     va_end(ap2);
 }
 
+void ds__strbuf_duration(ds_strbuf *s, int64_t us) {
+    if (us % 1000000 == 0)
+        ds__strbuf_printf(s, "%llds", (long long)(us / 1000000));
+    else if (us % 1000 == 0)
+        ds__strbuf_printf(s, "%lldms", (long long)(us / 1000));
+    else
+        ds__strbuf_printf(s, "%lldus", (long long)us);
+}
+
 void ds__strbuf_printf(ds_strbuf *s, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);

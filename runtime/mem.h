@@ -58,6 +58,8 @@ void ds__strbuf_fini(ds_strbuf *s);
 void ds__strbuf_append(ds_strbuf *s, const char *p, size_t n);
 void ds__strbuf_puts(ds_strbuf *s, const char *p);
 void ds__strbuf_putc(ds_strbuf *s, char c);
+/* Appends a duration in its shortest unit: 5s, 250ms, 3us. */
+void ds__strbuf_duration(ds_strbuf *s, int64_t us);
 void ds__strbuf_printf(ds_strbuf *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void ds__strbuf_vprintf(ds_strbuf *s, const char *fmt, va_list ap);

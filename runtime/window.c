@@ -67,15 +67,6 @@ int ds__window_late(ds_opctx *ex, const ds_chunk *in, const uint16_t *sel,
     return DS_OK;
 }
 
-static void duration(ds_strbuf *sb, int64_t us) {
-    if (us % 1000000 == 0)
-        ds__strbuf_printf(sb, "%llds", (long long)(us / 1000000));
-    else if (us % 1000 == 0)
-        ds__strbuf_printf(sb, "%lldms", (long long)(us / 1000));
-    else
-        ds__strbuf_printf(sb, "%lldus", (long long)us);
-}
-
 void ds__winspec_explain(const ds_winspec *w, ds_strbuf *sb) {
     static const char *names[] = {"",        "TUMBLING", "SLIDING",
                                   "SESSION", "COUNT",    "UNBOUNDED"};
@@ -85,15 +76,15 @@ void ds__winspec_explain(const ds_winspec *w, ds_strbuf *sb) {
                           (long long)w->slide);
     } else if (w->kind != DS_WK_UNBOUNDED) {
         ds__strbuf_puts(sb, w->kind == DS_WK_SESSION ? " gap=" : " size=");
-        duration(sb, w->size);
+        ds__strbuf_duration(sb, w->size);
         if (w->kind == DS_WK_SLIDING) {
             ds__strbuf_puts(sb, " slide=");
-            duration(sb, w->slide);
+            ds__strbuf_duration(sb, w->slide);
         }
     }
     if (w->time_col >= 0) {
         ds__strbuf_printf(sb, " on=#%d watermark=", w->time_col);
-        duration(sb, w->delay);
+        ds__strbuf_duration(sb, w->delay);
     } else {
         ds__strbuf_puts(sb, " processing-time");
     }
