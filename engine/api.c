@@ -125,17 +125,32 @@ static int parse(ds_engine *e, const char *sql, ds_arena *arena,
     return DS_OK;
 }
 
+/* Takes the engine lock for an API call that runs SQL; fails (lock held)
+   inside a result callback. */
+static int enter_sql(ds_engine *e, const char *fn) {
+    pthread_mutex_lock(&e->mu);
+    if (ds__engine_in_callback(e))
+        return ds__engine_error(
+            e, DS_MISUSE, -1, "%s cannot be called from a result callback", fn);
+    return DS_OK;
+}
+
+/* Ends such a call: clears the error on success, drops the lock. */
+static int leave_sql(ds_engine *e, int rc) {
+    if (!rc) {
+        strcpy(e->errmsg, "not an error");
+        e->erroff = -1;
+    }
+    pthread_mutex_unlock(&e->mu);
+    return rc;
+}
+
 int ds_exec(ds_engine *e, const char *sql) {
     if (!e || !sql)
         return DS_MISUSE;
-    pthread_mutex_lock(&e->mu);
-    int rc;
-    if (ds__engine_in_callback(e)) {
-        rc = ds__engine_error(e, DS_MISUSE, -1,
-                              "ds_exec cannot be called "
-                              "from a result callback");
-        goto done;
-    }
+    int rc = enter_sql(e, "ds_exec");
+    if (rc)
+        return leave_sql(e, rc);
     ds_arena arena;
     ds__arena_init(&arena, 16 * 1024);
     ds_ast_stmts *stmts = NULL;
@@ -143,13 +158,7 @@ int ds_exec(ds_engine *e, const char *sql) {
     for (int k = 0; !rc && k < stmts->n; k++)
         rc = ds__engine_run_stmt(e, sql, stmts->v[k]);
     ds__arena_fini(&arena);
-    if (!rc) {
-        strcpy(e->errmsg, "not an error");
-        e->erroff = -1;
-    }
-done:
-    pthread_mutex_unlock(&e->mu);
-    return rc;
+    return leave_sql(e, rc);
 }
 
 int ds_query_open(ds_engine *e, const char *sql, ds_result_fn cb, void *user,
@@ -157,14 +166,9 @@ int ds_query_open(ds_engine *e, const char *sql, ds_result_fn cb, void *user,
     if (!e || !sql || !pq)
         return DS_MISUSE;
     *pq = NULL;
-    pthread_mutex_lock(&e->mu);
-    int rc;
-    if (ds__engine_in_callback(e)) {
-        rc = ds__engine_error(e, DS_MISUSE, -1,
-                              "ds_query_open cannot be "
-                              "called from a result callback");
-        goto done;
-    }
+    int rc = enter_sql(e, "ds_query_open");
+    if (rc)
+        return leave_sql(e, rc);
     ds_arena arena;
     ds__arena_init(&arena, 16 * 1024);
     ds_ast_stmts *stmts = NULL;
@@ -193,13 +197,7 @@ int ds_query_open(ds_engine *e, const char *sql, ds_result_fn cb, void *user,
             (*pq)->handle_open = 1;
     }
     ds__arena_fini(&arena);
-    if (!rc) {
-        strcpy(e->errmsg, "not an error");
-        e->erroff = -1;
-    }
-done:
-    pthread_mutex_unlock(&e->mu);
-    return rc;
+    return leave_sql(e, rc);
 }
 
 int ds_complete(const char *sql) {
