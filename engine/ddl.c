@@ -21,18 +21,12 @@ static int create_derived_stream(ds_engine *e, const char *sql,
                               NULL, NULL, &q);
     if (rc)
         return rc;
-    const ds_schema *out = &q->plan->out;
-    const char **names = ds_malloc(sizeof(char *) * (size_t)(out->ncols + 1));
-    int *types = ds_malloc(sizeof(int) * (size_t)(out->ncols + 1));
+    const char **names;
+    int *types;
     ds_stream *s = NULL;
-    if (names && types) {
-        for (int k = 0; k < out->ncols; k++) {
-            names[k] = out->cols[k].name;
-            types[k] = out->cols[k].type;
-        }
-        s = ds__stream_new(st->name.s, out->ncols, names, types, sql + st->off,
-                           (size_t)st->len);
-    }
+    if (!ds__query_columns(q, &names, &types))
+        s = ds__stream_new(st->name.s, q->plan->out.ncols, names, types,
+                           sql + st->off, (size_t)st->len);
     ds_free(names);
     ds_free(types);
     if (!s) {

@@ -173,6 +173,10 @@ int ds__query_create(ds_engine *e, const char *sql, const ds_ast_stmt *st,
    finished, wakes waiters. */
 void ds__query_end(struct ds_query *q, int flush, int status, const char *msg);
 void ds__query_free(struct ds_query *q);
+/* q's output columns as two arrays (ds_malloc'd, the names borrowed from
+   the plan): DS_OK or DS_NOMEM (then both NULL). */
+int ds__query_columns(const struct ds_query *q, const char ***names,
+                      int **types);
 /* Delivers statement rows (SHOW, EXPLAIN, ...) to config.on_result. */
 int ds__engine_deliver_rows(ds_engine *e, const ds_schema *schema,
                             const ds_batch *rows);

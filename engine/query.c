@@ -172,6 +172,25 @@ void ds__query_end(struct ds_query *q, int flush, int status, const char *msg) {
     pthread_cond_broadcast(&q->e->cv);
 }
 
+int ds__query_columns(const struct ds_query *q, const char ***names,
+                      int **types) {
+    const ds_schema *out = &q->plan->out;
+    *names = ds_malloc(sizeof(char *) * (size_t)(out->ncols + 1));
+    *types = ds_malloc(sizeof(int) * (size_t)(out->ncols + 1));
+    if (!*names || !*types) {
+        ds_free(*names);
+        ds_free(*types);
+        *names = NULL;
+        *types = NULL;
+        return DS_NOMEM;
+    }
+    for (int k = 0; k < out->ncols; k++) {
+        (*names)[k] = out->cols[k].name;
+        (*types)[k] = out->cols[k].type;
+    }
+    return DS_OK;
+}
+
 void ds__query_free(struct ds_query *q) {
     if (!q)
         return;

@@ -147,17 +147,12 @@ int ds__engine_insert_select(ds_engine *e, const char *sql,
                               NULL, NULL, &q);
     if (rc)
         return rc;
-    const ds_schema *out = &q->plan->out;
-    const char **names = ds_malloc(sizeof(char *) * (size_t)(out->ncols + 1));
-    int *types = ds_malloc(sizeof(int) * (size_t)(out->ncols + 1));
+    const char **names;
+    int *types;
     char msg[512] = "out of memory";
-    rc = DS_NOMEM;
-    if (names && types) {
-        for (int k = 0; k < out->ncols; k++) {
-            names[k] = out->cols[k].name;
-            types[k] = out->cols[k].type;
-        }
-        ds_sink_columns cols = {out->ncols, names, types};
+    rc = ds__query_columns(q, &names, &types);
+    if (!rc) {
+        ds_sink_columns cols = {q->plan->out.ncols, names, types};
         rc = s->sink->vt->x_begin(s->sink, &cols, msg, sizeof msg);
     }
     ds_free(names);
