@@ -43,9 +43,21 @@ static int grow(ds_daba *d, const ds_slotlayout *lay) {
         ds__slot_clear(lay, d->mid);
         ds__slot_clear(lay, d->back);
     }
-    for (uint64_t p = d->head; p < d->tail; p++)
+    ds__mem_prefault(ring, (size_t)cap * (size_t)lay->size);
+    /* the queue is at most two runs of the old ring; each is one run of
+       the new one (positions are absolute, and cap doubles) */
+    uint64_t p = d->head;
+    while (p < d->tail) {
+        uint64_t run = d->cap - (p & (d->cap - 1));
+        if (run > d->tail - p)
+            run = d->tail - p;
+        uint64_t room = cap - (p & (cap - 1));
+        if (run > room)
+            run = room;
         memcpy(ring + (p & (cap - 1)) * lay->size, SLOT(d, lay, p),
-               (size_t)lay->size);
+               (size_t)run * (size_t)lay->size);
+        p += run;
+    }
     ds_free(d->ring);
     d->ring = ring;
     d->cap = cap;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static int64_t fail_countdown; /* 0: off; else allocations until failure */
 
@@ -31,6 +32,21 @@ void *ds_realloc(void *p, size_t n) {
 }
 
 void ds_free(void *p) { free(p); }
+
+void ds__mem_prefault(void *p, size_t n) {
+#ifdef MADV_POPULATE_WRITE
+    const uintptr_t page = 4096;
+    if (n < 4 * page)
+        return;
+    uintptr_t a = ((uintptr_t)p + page - 1) & ~(page - 1);
+    uintptr_t e = ((uintptr_t)p + n) & ~(page - 1);
+    if (e > a)
+        (void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
 
 char *ds__strndup(const char *s, size_t n) {
     char *d = ds_malloc(n + 1);

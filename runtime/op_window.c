@@ -28,6 +28,10 @@ typedef struct win_op {
     ds_pane *pool;   /* owned: emptied panes kept for reuse */
     ds_pane *newest; /* borrowed: the pane with the largest id */
     int npool;
+    ds_aggtab *spare[4]; /* owned: emptied tables of inserted panes */
+    int nspare;
+    int drop_tabs;         /* inserted panes give their table back (the slider
+                              does not need it, nor EMIT CHANGES) */
     ds_slide *slide;       /* owned; NULL for tumbling windows */
     ds_opctx *ex;          /* borrowed while running */
     int64_t inserted_upto; /* last pane given to the sliding state, or
@@ -48,8 +52,24 @@ static void pane_free(ds_pane *p) {
     ds__aggtab_free(p->tab);
     ds__aggtab_free(p->late);
     ds_free(p->kids);
+    ds_free(p->inv);
     ds_free(p->late_kids);
     ds_free(p);
+}
+
+/* Lets the table of inserted pane p go: a pane of a long window would
+   otherwise hold its rows' whole state until it leaves, when the slider
+   keeps all it needs (kids, inv). Up to 4 are kept for new panes. */
+static void pane_drop_tab(win_op *o, ds_pane *p) {
+    if (!p->tab)
+        return;
+    if (o->nspare < 4) {
+        ds__aggtab_clear(p->tab);
+        o->spare[o->nspare++] = p->tab;
+    } else {
+        ds__aggtab_free(p->tab);
+    }
+    p->tab = NULL;
 }
 
 /* A pane leaves the window: kept for reuse (its table emptied, its
@@ -59,9 +79,11 @@ static void pane_done(win_op *o, ds_pane *p) {
         pane_free(p);
         return;
     }
-    ds__aggtab_clear(p->tab);
+    if (p->tab)
+        ds__aggtab_clear(p->tab);
     ds__aggtab_free(p->late);
     ds_free(p->late_kids);
+    p->ngroups = 0;
     p->late = NULL;
     p->late_kids = NULL;
     p->late_seen = 0;
@@ -90,9 +112,11 @@ static ds_pane *pane_get(win_op *o, int64_t id) {
         if (!p)
             return NULL;
         memset(p, 0, sizeof *p);
-        p->tab = ds__aggtab_new(&o->def);
+    }
+    if (!p->tab) {
+        p->tab = o->nspare ? o->spare[--o->nspare] : ds__aggtab_new(&o->def);
         if (!p->tab) {
-            ds_free(p);
+            pane_free(p);
             return NULL;
         }
     }
@@ -292,9 +316,13 @@ static int emit_window(void *op, ds_opctx *ex, int64_t j, int final) {
             ds__aggtab_free(t);
         }
     } else {
-        for (ds_pane *p = o->panes; p && p->id <= hi && !rc; p = p->next)
-            if (!p->inserted)
-                rc = ds__slide_insert(o->slide, p, o->errmsg, o->errlen);
+        for (ds_pane *p = o->panes; p && p->id <= hi && !rc; p = p->next) {
+            if (p->inserted)
+                continue;
+            rc = ds__slide_insert(o->slide, p, o->errmsg, o->errlen);
+            if (!rc && o->drop_tabs)
+                pane_drop_tab(o, p);
+        }
         if (!rc)
             rc = drop_panes_before(o, lo);
         ds_pane *in[1024];
@@ -336,6 +364,8 @@ static int win_open(ds_op *op, ds_opctx *ex) {
         o->slide = ds__slide_new(&o->def);
     if (!o->tau || !o->pane || !o->order || (o->d.P > 1 && !o->slide))
         return DS_NOMEM;
+    o->drop_tabs =
+        o->slide && !o->d.w.emit_changes && !ds__slide_keeps_tabs(o->slide);
     return DS_OK;
 }
 
@@ -351,6 +381,8 @@ static void win_close(ds_op *op) {
         o->pool = p->next;
         pane_free(p);
     }
+    while (o->nspare)
+        ds__aggtab_free(o->spare[--o->nspare]);
     ds__slide_free(o->slide);
     ds_free(o->tau);
     ds_free(o->pane);
@@ -368,9 +400,11 @@ static void win_explain(const ds_op *op, ds_strbuf *sb) {
 static void win_metrics(const ds_op *op, ds_op_metrics *m) {
     const win_op *o = (const win_op *)op;
     for (const ds_pane *p = o->panes; p; p = p->next) {
-        m->state_rows += ds__aggtab_groups(p->tab);
+        m->state_rows += p->tab ? ds__aggtab_groups(p->tab) : p->ngroups;
         m->state_bytes +=
-            (int64_t)ds__aggtab_bytes(p->tab) + (int64_t)sizeof *p;
+            (int64_t)sizeof *p +
+            (p->tab ? (int64_t)ds__aggtab_bytes(p->tab) : 0) +
+            (p->ngroups ? p->kids_cap * (int64_t)sizeof(int32_t) : 0);
         if (p->late)
             m->state_bytes += (int64_t)ds__aggtab_bytes(p->late);
     }

@@ -9,6 +9,9 @@
 
 #include "agg_state.h"
 
+/* How many keys ahead the loops over keys' queues ask for their slots. */
+#define PREFETCH 8
+
 typedef struct wkey {
     uint64_t hash;
     int32_t refs;  /* pane groups (and late groups) that hold the key */
@@ -375,14 +378,23 @@ static int dc_apply(ds_slide *s, const ds_aggtab *t, const int32_t *kids,
 
 /* ---------------------------------------------------- panes in and out */
 
+int ds__slide_keeps_tabs(const ds_slide *s) {
+    int off[1];
+    return s->ndist > 0 || ds__slot_text_offsets(&s->comb, off, 1) > 0;
+}
+
 int ds__slide_insert(ds_slide *s, ds_pane *p, char *errmsg, size_t errlen) {
     const ds_aggtab *t = p->tab;
     int64_t n = ds__aggtab_groups(t);
+    size_t is = (size_t)s->inv.size;
     if (n > p->kids_cap) {
         int32_t *kids = ds_realloc(p->kids, sizeof(int32_t) * (size_t)n);
-        if (!kids)
+        if (kids)
+            p->kids = kids;
+        char *inv = kids ? ds_realloc(p->inv, (is ? is : 1) * (size_t)n) : NULL;
+        if (!inv)
             return DS_NOMEM;
-        p->kids = kids;
+        p->inv = inv;
         p->kids_cap = n;
     }
     char slot[1024];
@@ -397,19 +409,25 @@ int ds__slide_insert(ds_slide *s, ds_pane *p, char *errmsg, size_t errlen) {
         p->kids[g] = kid;
         wkey *k = &s->keys[kid];
         k->refs++;
+        p->ngroups = g + 1;
         if (s->inv.nfields) {
-            ds__slot_from_group(&s->inv, slot, t, g);
+            char *iv = p->inv + (size_t)g * is;
+            ds__slot_from_group(&s->inv, iv, t, g);
             int rc =
-                ds__slot_combine(&s->inv, inv_slot(s, k), slot, errmsg, errlen);
+                ds__slot_combine(&s->inv, inv_slot(s, k), iv, errmsg, errlen);
             if (rc)
                 return rc;
         }
-        if (s->comb.nfields) {
-            ds__slot_from_group(&s->comb, slot, t, g);
-            int rc = ds__daba_insert(&k->daba, &s->comb, slot, errmsg, errlen);
-            if (rc)
-                return rc;
-        }
+    }
+    /* the queues lie far apart: ask for a key's slots a few keys ahead */
+    for (int64_t g = 0; g < n && s->comb.nfields; g++) {
+        if (g + PREFETCH < n)
+            ds__daba_prefetch(&s->keys[p->kids[g + PREFETCH]].daba, &s->comb);
+        ds__slot_from_group(&s->comb, slot, t, g);
+        int rc = ds__daba_insert(&s->keys[p->kids[g]].daba, &s->comb, slot,
+                                 errmsg, errlen);
+        if (rc)
+            return rc;
     }
     p->inserted = 1;
     return dc_apply(s, t, p->kids, 1);
@@ -422,21 +440,22 @@ static void unref(ds_slide *s, int32_t kid) {
 }
 
 int ds__slide_evict(ds_slide *s, ds_pane *p, char *errmsg, size_t errlen) {
-    const ds_aggtab *t = p->tab;
-    int64_t n = ds__aggtab_groups(t);
+    int64_t n = p->ngroups;
+    size_t is = (size_t)s->inv.size;
     char slot[1024];
-    int rc = dc_apply(s, t, p->kids, -1);
+    int rc = s->ndist ? dc_apply(s, p->tab, p->kids, -1) : DS_OK;
     if (!rc && p->late)
         rc = dc_apply(s, p->late, p->late_kids, -1);
     if (rc)
         return rc;
     for (int64_t g = 0; g < n; g++) {
         wkey *k = &s->keys[p->kids[g]];
-        if (s->inv.nfields) {
-            ds__slot_from_group(&s->inv, slot, t, g);
-            ds__slot_subtract(&s->inv, inv_slot(s, k), slot);
-        }
+        if (s->inv.nfields)
+            ds__slot_subtract(&s->inv, inv_slot(s, k), p->inv + (size_t)g * is);
         if (s->comb.nfields) {
+            if (g + PREFETCH < n)
+                ds__daba_prefetch(&s->keys[p->kids[g + PREFETCH]].daba,
+                                  &s->comb);
             rc = ds__daba_evict(&k->daba, &s->comb, errmsg, errlen);
             if (rc)
                 return rc;
@@ -455,6 +474,7 @@ int ds__slide_evict(ds_slide *s, ds_pane *p, char *errmsg, size_t errlen) {
         unref(s, p->kids[g]);
     for (int64_t g = 0; g < nl && g < p->late_seen; g++)
         unref(s, p->late_kids[g]);
+    p->ngroups = 0;
     return DS_OK;
 }
 
@@ -529,11 +549,14 @@ int ds__slide_output(ds_slide *s, ds_pane *const *panes, int npanes,
     }
     int rc = DS_OK;
     if (cs) {
-        for (int32_t i = 0; i < s->nkeys && !rc; i++)
+        for (int32_t i = 0; i < s->nkeys && !rc; i++) {
+            if (i + PREFETCH < s->nkeys)
+                ds__daba_prefetch(&s->keys[i + PREFETCH].daba, &s->comb);
             if (s->keys[i].key)
                 rc = ds__daba_query(&s->keys[i].daba, &s->comb,
                                     s->out + (size_t)i * (size_t)cs, errmsg,
                                     errlen);
+        }
         /* late rows of the window's panes */
         char slot[1024];
         for (int pi = 0; pi < npanes && !rc; pi++) {

@@ -23,9 +23,13 @@
 /* One pane: the partial aggregate of the rows whose time falls in
    [start, end). */
 typedef struct ds_pane {
-    int64_t id;     /* pane number: start = origin + id * length */
-    ds_aggtab *tab; /* owned: the pane's rows, per key */
-    int32_t *kids;  /* owned: the slider's key of each group of tab */
+    int64_t id;      /* pane number: start = origin + id * length */
+    ds_aggtab *tab;  /* owned: the pane's rows, per key; NULL once the
+                        slider no longer needs it (ds__slide_keeps_tabs) */
+    int64_t ngroups; /* groups of tab given to the slider */
+    int32_t *kids;   /* owned: the slider's key of each of those groups */
+    char *inv;       /* owned: their invertible partials, to subtract when
+                        the pane leaves */
     int64_t kids_cap;
     ds_aggtab *late;    /* owned: rows that came after the pane was
                            inserted, while some window holding it was still
@@ -54,6 +58,14 @@ int ds__slide_evict(ds_slide *s, ds_pane *p, char *errmsg, size_t errlen);
 */
 int ds__slide_late_begin(ds_slide *s, ds_pane *p);
 int ds__slide_late_end(ds_slide *s, ds_pane *p, char *errmsg, size_t errlen);
+
+/*
+** 1 when the slider reads an inserted pane's table until it is evicted:
+** for COUNT(DISTINCT), whose sets it subtracts, and for MIN/MAX of TEXT,
+** whose slots view the table's text. Otherwise the owner may let the
+** table go once the pane is inserted: it keeps only kids and inv.
+*/
+int ds__slide_keeps_tabs(const ds_slide *s);
 
 /* Number of keys in the window now. */
 int64_t ds__slide_keys(const ds_slide *s);
