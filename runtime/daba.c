@@ -11,56 +11,74 @@
 ** suffix combinations of [a, old tail), and l walks right adding mid (the
 ** combination of the middle part [r, a)), so that no single operation does
 ** more than a constant number of combines.
+**
+** Positions are ring indexes, compared only for equality: the ring is
+** always longer than the queue, so the head-to-tail stretch that holds
+** the pointers never wraps onto itself.
 */
 #include "daba.h"
 
-#define SLOT(d, lay, pos) ((d)->ring + ((pos) & ((d)->cap - 1)) * (lay)->size)
+#include <assert.h>
+
+#define SLOT(d, lay, i) ((d)->ring + (size_t)(i) * (size_t)(lay)->size)
+#define MID(d, lay) SLOT(d, lay, (d)->cap)
+#define BACK(d, lay) SLOT(d, lay, (d)->cap + 1)
+
+static inline uint32_t next(const ds_daba *d, uint32_t i) {
+    return i + 1 == d->cap ? 0 : i + 1;
+}
+static inline uint32_t prev(const ds_daba *d, uint32_t i) {
+    return i ? i - 1 : d->cap - 1;
+}
 
 void ds__daba_init(ds_daba *d) { memset(d, 0, sizeof *d); }
 
 void ds__daba_fini(ds_daba *d) {
     ds_free(d->ring);
-    ds_free(d->mid);
     memset(d, 0, sizeof *d);
 }
 
 size_t ds__daba_bytes(const ds_daba *d, const ds_slotlayout *lay) {
-    return ((size_t)d->cap + 2) * (size_t)lay->size;
+    return d->ring ? ((size_t)d->cap + 2) * (size_t)lay->size : 0;
 }
 
+/* The queue's distance from head to index i (0..n). */
+static inline uint32_t offset(const ds_daba *d, uint32_t i) {
+    return i >= d->head ? i - d->head : i + d->cap - d->head;
+}
+
+/* A longer ring, the queue copied to its start. */
 static int grow(ds_daba *d, const ds_slotlayout *lay) {
     uint32_t cap = d->cap ? d->cap * 2 : 4;
-    char *ring = ds_malloc((size_t)cap * (size_t)lay->size);
+    if (d->most > d->cap && cap > d->most && d->most >= d->n + 2)
+        cap = d->most;
+    size_t z = (size_t)lay->size;
+    char *ring = ds_malloc(((size_t)cap + 2) * z);
     if (!ring)
         return DS_NOMEM;
-    if (!d->mid) {
-        d->mid = ds_malloc(2 * (size_t)lay->size);
-        if (!d->mid) {
-            ds_free(ring);
-            return DS_NOMEM;
-        }
-        d->back = d->mid + lay->size;
-        ds__slot_clear(lay, d->mid);
-        ds__slot_clear(lay, d->back);
+    ds__mem_prefault(ring, ((size_t)cap + 2) * z);
+    if (!d->ring) {
+        ds__slot_clear(lay, ring + (size_t)cap * z);
+        ds__slot_clear(lay, ring + ((size_t)cap + 1) * z);
+    } else {
+        /* the queue is at most two runs of the old ring */
+        uint32_t run = d->cap - d->head < d->n ? d->cap - d->head : d->n;
+        memcpy(ring, SLOT(d, lay, d->head), run * z);
+        memcpy(ring + run * z, d->ring, (d->n - run) * z);
+        memcpy(ring + (size_t)cap * z, MID(d, lay), 2 * z);
     }
-    ds__mem_prefault(ring, (size_t)cap * (size_t)lay->size);
-    /* the queue is at most two runs of the old ring; each is one run of
-       the new one (positions are absolute, and cap doubles) */
-    uint64_t p = d->head;
-    while (p < d->tail) {
-        uint64_t run = d->cap - (p & (d->cap - 1));
-        if (run > d->tail - p)
-            run = d->tail - p;
-        uint64_t room = cap - (p & (cap - 1));
-        if (run > room)
-            run = room;
-        memcpy(ring + (p & (cap - 1)) * lay->size, SLOT(d, lay, p),
-               (size_t)run * (size_t)lay->size);
-        p += run;
-    }
+    uint32_t l = offset(d, d->l), r = offset(d, d->r), a = offset(d, d->a),
+             b = offset(d, d->b);
+    assert(l <= r && r <= a && a <= b && b <= d->n);
     ds_free(d->ring);
     d->ring = ring;
     d->cap = cap;
+    d->head = 0;
+    d->tail = d->n;
+    d->l = l;
+    d->r = r;
+    d->a = a;
+    d->b = b;
     return DS_OK;
 }
 
@@ -72,73 +90,78 @@ static int step(ds_daba *d, const ds_slotlayout *lay, char *errmsg,
         d->r = d->b;
         d->a = d->tail;
         d->b = d->tail;
-        ds__slot_copy(lay, d->mid, d->back);
-        ds__slot_clear(lay, d->back);
+        ds__slot_copy(lay, MID(d, lay), BACK(d, lay));
+        ds__slot_clear(lay, BACK(d, lay));
     }
     if (d->head == d->b) { /* nothing in front */
-        ds__slot_clear(lay, d->back);
-        ds__slot_clear(lay, d->mid);
+        ds__slot_clear(lay, BACK(d, lay));
+        ds__slot_clear(lay, MID(d, lay));
         return DS_OK;
     }
     int rc = DS_OK;
     if (d->a != d->r) {
         /* a moves left: slot(a-1) = slot(a-1) (+) slot(a) (if a < b) */
-        char *prev = d->a == d->b ? NULL : SLOT(d, lay, d->a);
-        d->a--;
-        if (prev)
-            rc =
-                ds__slot_combine(lay, SLOT(d, lay, d->a), prev, errmsg, errlen);
+        char *after = d->a == d->b ? NULL : SLOT(d, lay, d->a);
+        d->a = prev(d, d->a);
+        if (after)
+            rc = ds__slot_combine(lay, SLOT(d, lay, d->a), after, errmsg,
+                                  errlen);
         if (rc)
             return rc;
     }
     if (d->l != d->r) { /* l moves right by itself, adding mid */
-        rc = ds__slot_combine(lay, SLOT(d, lay, d->l), d->mid, errmsg, errlen);
-        d->l++;
+        rc = ds__slot_combine(lay, SLOT(d, lay, d->l), MID(d, lay), errmsg,
+                              errlen);
+        d->l = next(d, d->l);
     } else { /* l, r and a move together */
-        d->l++;
-        d->r++;
-        d->a++;
+        d->l = next(d, d->l);
+        d->r = next(d, d->r);
+        d->a = next(d, d->a);
         if (d->a == d->b)
-            ds__slot_clear(lay, d->mid);
+            ds__slot_clear(lay, MID(d, lay));
         else
-            ds__slot_copy(lay, d->mid, SLOT(d, lay, d->a));
+            ds__slot_copy(lay, MID(d, lay), SLOT(d, lay, d->a));
     }
     return rc;
 }
 
 int ds__daba_insert(ds_daba *d, const ds_slotlayout *lay, const void *v,
                     char *errmsg, size_t errlen) {
-    uint64_t limit = d->cap;
-    if (d->spread && d->cap >= 16) /* grow between half full and full */
+    /* after the insert the ring must still be longer than the queue */
+    uint32_t limit = d->cap;
+    if (d->spread && d->cap >= 16 && d->cap != d->most)
         limit = d->cap / 2 + d->spread % (d->cap / 2);
-    if (ds__daba_size(d) + 1 > limit && grow(d, lay))
+    if (d->n + 2 > limit && grow(d, lay))
         return DS_NOMEM;
-    int rc = ds__slot_combine(lay, d->back, v, errmsg, errlen);
+    int rc = ds__slot_combine(lay, BACK(d, lay), v, errmsg, errlen);
     if (rc)
         return rc;
     ds__slot_copy(lay, SLOT(d, lay, d->tail), v);
-    d->tail++;
+    d->tail = next(d, d->tail);
+    d->n++;
     return step(d, lay, errmsg, errlen);
 }
 
 int ds__daba_evict(ds_daba *d, const ds_slotlayout *lay, char *errmsg,
                    size_t errlen) {
-    if (d->head == d->tail)
+    if (!d->n)
         return DS_OK;
-    d->head++;
+    d->head = next(d, d->head);
+    d->n--;
+    d->first++;
     return step(d, lay, errmsg, errlen);
 }
 
 int ds__daba_query(const ds_daba *d, const ds_slotlayout *lay, void *out,
                    char *errmsg, size_t errlen) {
-    if (d->head == d->tail) {
+    if (!d->n) {
         ds__slot_clear(lay, out);
         return DS_OK;
     }
     if (d->head == d->b) { /* front empty */
-        ds__slot_copy(lay, out, d->back);
+        ds__slot_copy(lay, out, BACK(d, lay));
         return DS_OK;
     }
-    return ds__slot_combine3(lay, out, SLOT(d, lay, d->head), d->back, errmsg,
-                             errlen);
+    return ds__slot_combine3(lay, out, SLOT(d, lay, d->head), BACK(d, lay),
+                             errmsg, errlen);
 }

@@ -7,7 +7,8 @@
 ** sliding-window state (slide.c) for the aggregates that cannot be
 ** subtracted (MIN, MAX, floating-point SUM).
 **
-** The queue lives in a ring of slots; positions are absolute counters.
+** The queue lives in a ring of slots, whose length need not be a power of
+** two: a window of 600 panes takes 600 slots, not 1024.
 */
 #ifndef DS_DABA_H
 #define DS_DABA_H
@@ -15,13 +16,16 @@
 #include "slot.h"
 
 typedef struct ds_daba {
-    char *ring;          /* owned: cap slots */
-    uint32_t cap;        /* a power of two, or 0 */
-    uint64_t head, tail; /* [head, tail) are in the queue */
-    uint64_t l, r, a, b; /* DABA Lite's pointers: head <= l <= r <= a <= b
-                            <= tail */
-    char *mid, *back;    /* owned: the two running sums (one slot each) */
+    char *ring;          /* owned: cap slots, then the two running sums mid and
+                            back (one slot each) */
+    uint32_t cap;        /* slots in the ring (> size), or 0 */
+    uint32_t n;          /* slots in the queue */
+    uint32_t head, tail; /* ring indexes: the queue runs from head to tail */
+    uint32_t l, r, a, b; /* DABA Lite's pointers, ring indexes in the order
+                            head <= l <= r <= a <= b <= tail along the queue */
     uint32_t spread;     /* when to grow, among queues that fill together */
+    uint32_t most;       /* the ring grows to no more than this at once */
+    uint64_t first;      /* slots evicted so far: the oldest's number */
 } ds_daba;
 
 /* An empty queue; nothing is allocated until the first insert. */
@@ -35,9 +39,17 @@ void ds__daba_init(ds_daba *d);
 static inline void ds__daba_spread(ds_daba *d, uint64_t seed) {
     d->spread = (uint32_t)(seed >> 32) | 1;
 }
+/* The ring length the queue needs at most (a window's panes, plus one):
+   the ring grows to that instead of past it (0: no bound). A longer queue
+   still fits: the ring grows again. */
+static inline void ds__daba_bound(ds_daba *d, uint32_t most) { d->most = most; }
 void ds__daba_fini(ds_daba *d);
-static inline uint64_t ds__daba_size(const ds_daba *d) {
-    return d->tail - d->head;
+static inline uint64_t ds__daba_size(const ds_daba *d) { return d->n; }
+/* The number of the oldest slot in the queue (counting every slot ever
+   inserted from 0), and one past the newest's. */
+static inline uint64_t ds__daba_first(const ds_daba *d) { return d->first; }
+static inline uint64_t ds__daba_end(const ds_daba *d) {
+    return d->first + d->n;
 }
 /* Appends slot v (copied). DS_OK, DS_NOMEM or DS_ERROR (errmsg). */
 int ds__daba_insert(ds_daba *d, const ds_slotlayout *lay, const void *v,
@@ -53,16 +65,23 @@ int ds__daba_query(const ds_daba *d, const ds_slotlayout *lay, void *out,
 ** touch, so that a loop over many queues, each far from the others in
 ** memory, can overlap their cache misses: call it a few queues ahead.
 */
+static inline void ds__daba_prefetch_slot(const ds_daba *d,
+                                          const ds_slotlayout *lay, uint32_t i,
+                                          size_t n) {
+    const char *p = d->ring + (size_t)i * (size_t)lay->size;
+    __builtin_prefetch(p, 1);
+    __builtin_prefetch(p + n - 1, 1); /* a slot may straddle two lines */
+}
 static inline void ds__daba_prefetch(const ds_daba *d,
                                      const ds_slotlayout *lay) {
     if (!d->ring)
         return;
-    uint64_t m = d->cap - 1;
-    __builtin_prefetch(d->mid, 1);
-    __builtin_prefetch(d->ring + (d->tail & m) * lay->size, 1);
-    __builtin_prefetch(d->ring + ((d->a - 1) & m) * lay->size, 1);
-    __builtin_prefetch(d->ring + (d->l & m) * lay->size, 1);
-    __builtin_prefetch(d->ring + (d->head & m) * lay->size, 0);
+    size_t z = (size_t)lay->size;
+    ds__daba_prefetch_slot(d, lay, d->cap, 2 * z); /* mid, back */
+    ds__daba_prefetch_slot(d, lay, d->tail, z);
+    ds__daba_prefetch_slot(d, lay, d->a ? d->a - 1 : d->cap - 1, 2 * z);
+    ds__daba_prefetch_slot(d, lay, d->l, z);
+    ds__daba_prefetch_slot(d, lay, d->head, z);
 }
 /* Bytes held. */
 size_t ds__daba_bytes(const ds_daba *d, const ds_slotlayout *lay);

@@ -65,6 +65,7 @@ static int key_init(cnt_op *o, ckey *k) {
            sizeof(char *) * (o->ntext ? (size_t)o->ring : 1) * nt);
     ds__slot_clear(&o->lay, k->cur);
     ds__daba_init(&k->daba);
+    ds__daba_bound(&k->daba, (uint32_t)o->ring + 1);
     if (o->ndist) {
         int n = o->ndist * (o->ring + 2);
         ds_vset *sets = ds_malloc(sizeof(ds_vset) * (size_t)n);
@@ -136,7 +137,7 @@ static int own_texts(cnt_op *o, ckey *k) {
 
 /* The oldest pane leaves the key's window. */
 static int evict(cnt_op *o, ckey *k, char *errmsg, size_t errlen) {
-    int pos = (int)(k->daba.head % (uint64_t)o->ring);
+    int pos = (int)(ds__daba_first(&k->daba) % (uint64_t)o->ring);
     int rc = ds__daba_evict(&k->daba, &o->lay, errmsg, errlen);
     for (int t = 0; t < o->ntext; t++) {
         ds_free(k->ring_text[pos * o->ntext + t]);
@@ -159,7 +160,7 @@ static int close_pane(cnt_op *o, ckey *k, char *errmsg, size_t errlen) {
     int rc = DS_OK;
     if ((int64_t)ds__daba_size(&k->daba) == o->panes)
         rc = evict(o, k, errmsg, errlen);
-    int pos = (int)(k->daba.tail % (uint64_t)o->ring);
+    int pos = (int)(ds__daba_end(&k->daba) % (uint64_t)o->ring);
     if (!rc)
         rc = ds__daba_insert(&k->daba, &o->lay, k->cur, errmsg, errlen);
     if (rc)

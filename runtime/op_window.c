@@ -22,11 +22,15 @@
 
 typedef struct win_op {
     ds_op base;
-    ds_wdriver d;    /* the window schedule */
-    ds_aggdef def;   /* owned */
-    ds_pane *panes;  /* owned, by id: inserted ones, then pending */
-    ds_pane *pool;   /* owned: emptied panes kept for reuse */
-    ds_pane *newest; /* borrowed: the pane with the largest id */
+    ds_wdriver d;      /* the window schedule */
+    ds_aggdef def;     /* owned */
+    ds_pane *panes;    /* owned, by id: inserted ones, then pending */
+    ds_pane *pool;     /* owned: emptied panes kept for reuse */
+    ds_pane *newest;   /* borrowed: the pane with the largest id */
+    ds_pane *frontier; /* borrowed: the last pane given to the sliding
+                          state (every pane before it was too); NULL: none
+                          is in the list */
+    int nlate;         /* panes in the list that hold late rows */
     int npool;
     ds_aggtab *spare[4]; /* owned: emptied tables of inserted panes */
     int nspare;
@@ -75,6 +79,8 @@ static void pane_drop_tab(win_op *o, ds_pane *p) {
 /* A pane leaves the window: kept for reuse (its table emptied, its
    arrays kept), so that sliding does not go back to malloc every batch. */
 static void pane_done(win_op *o, ds_pane *p) {
+    if (p->late)
+        o->nlate--;
     if (o->npool >= 16) {
         pane_free(p);
         return;
@@ -97,8 +103,12 @@ static void pane_done(win_op *o, ds_pane *p) {
    mostly in order, so the search starts from the newest when it can. */
 static ds_pane *pane_get(win_op *o, int64_t id) {
     ds_pane **pp = &o->panes;
+    if (o->newest && o->newest->id == id)
+        return o->newest;
     if (o->newest && o->newest->id < id)
         pp = &o->newest->next;
+    else if (o->frontier && o->frontier->id < id)
+        pp = &o->frontier->next;
     while (*pp && (*pp)->id < id)
         pp = &(*pp)->next;
     if (*pp && (*pp)->id == id)
@@ -184,8 +194,11 @@ static int add_rows(win_op *o, ds_opctx *ex, const ds_chunk *in, int64_t id,
     if (!p)
         return DS_NOMEM;
     p->inserted = 1; /* an empty pane windows passed joins empty */
-    if (!p->late && !(p->late = ds__aggtab_new(&o->def)))
-        return DS_NOMEM;
+    if (!p->late) {
+        if (!(p->late = ds__aggtab_new(&o->def)))
+            return DS_NOMEM;
+        o->nlate++;
+    }
     rc = ds__slide_late_begin(o->slide, p);
     if (!rc)
         rc = ds__aggtab_add(p->late, o->ai, keep, nk, o->errmsg, o->errlen);
@@ -266,6 +279,8 @@ static int drop_panes_before(void *op, int64_t id) {
         o->panes = p->next;
         if (o->newest == p)
             o->newest = NULL;
+        if (o->frontier == p)
+            o->frontier = NULL;
         pane_done(o, p);
     }
     return DS_OK;
@@ -316,18 +331,23 @@ static int emit_window(void *op, ds_opctx *ex, int64_t j, int final) {
             ds__aggtab_free(t);
         }
     } else {
-        for (ds_pane *p = o->panes; p && p->id <= hi && !rc; p = p->next) {
-            if (p->inserted)
-                continue;
-            rc = ds__slide_insert(o->slide, p, o->errmsg, o->errlen);
-            if (!rc && o->drop_tabs)
-                pane_drop_tab(o, p);
+        /* the panes up to hi not yet given: those after the frontier */
+        ds_pane *p = o->frontier ? o->frontier->next : o->panes;
+        for (; p && p->id <= hi && !rc; p = p->next) {
+            if (!p->inserted) {
+                rc = ds__slide_insert(o->slide, p, o->errmsg, o->errlen);
+                if (!rc && o->drop_tabs)
+                    pane_drop_tab(o, p);
+            }
+            if (!rc)
+                o->frontier = p;
         }
         if (!rc)
             rc = drop_panes_before(o, lo);
         ds_pane *in[1024];
         int n = 0;
-        for (ds_pane *p = o->panes; p && p->id <= hi && n < 1024; p = p->next)
+        for (p = o->panes; o->nlate && p && p->id <= hi && n < 1024;
+             p = p->next)
             if (p->late)
                 in[n++] = p;
         o->ex = ex;
@@ -361,7 +381,7 @@ static int win_open(ds_op *op, ds_opctx *ex) {
     o->pane = ds_malloc(sizeof(int64_t) * DS_CHUNK_ROWS);
     o->order = ds_malloc(sizeof(uint16_t) * DS_CHUNK_ROWS);
     if (o->d.P > 1)
-        o->slide = ds__slide_new(&o->def);
+        o->slide = ds__slide_new(&o->def, o->d.P + o->d.S);
     if (!o->tau || !o->pane || !o->order || (o->d.P > 1 && !o->slide))
         return DS_NOMEM;
     o->drop_tabs =

@@ -45,14 +45,18 @@ struct ds_slide {
     int64_t dc_n;
     char *out; /* owned: per-kid output slots while emitting */
     int32_t out_cap;
+    uint32_t most; /* the longest a key's queue is expected to get, + 1 */
 };
 
-ds_slide *ds__slide_new(const ds_aggdef *def) {
+ds_slide *ds__slide_new(const ds_aggdef *def, int64_t panes) {
     ds_slide *s = ds_malloc(sizeof *s);
     if (!s)
         return NULL;
     memset(s, 0, sizeof *s);
     s->def = def;
+    /* a key's queue holds at most the window's panes (with those that
+       enter before the ones leaving go); its ring needs one more */
+    s->most = panes > 0 && panes < (1 << 30) ? (uint32_t)panes + 1 : 0;
     ds__slot_layout(&s->inv, def, DS_SLOT_INVERTIBLE);
     ds__slot_layout(&s->comb, def, DS_SLOT_COMBINE);
     for (int a = 0; a < def->naggs; a++)
@@ -222,6 +226,7 @@ static int32_t key_of(ds_slide *s, const ds_aggtab *t, int64_t g) {
     }
     ds__daba_init(&k->daba);
     ds__daba_spread(&k->daba, h);
+    ds__daba_bound(&k->daba, s->most);
     uint64_t j = h & s->mask;
     while (s->index[j] >= 0)
         j = (j + 1) & s->mask;

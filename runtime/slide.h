@@ -42,8 +42,10 @@ typedef struct ds_pane {
 
 typedef struct ds_slide ds_slide;
 
-/* A new, empty state for aggregation def (borrowed). */
-ds_slide *ds__slide_new(const ds_aggdef *def);
+/* A new, empty state for aggregation def (borrowed), for windows of
+   `panes` panes that slide by whole panes (panes entering before those
+   leaving go count too): it sizes the keys' rings (0: unknown). */
+ds_slide *ds__slide_new(const ds_aggdef *def, int64_t panes);
 void ds__slide_free(ds_slide *s);
 
 /* Adds pane p (its tab) to the window, after every pane inserted so far. */
