@@ -20,7 +20,8 @@
 
 #include <assert.h>
 
-#define SLOT(d, lay, i) ((d)->ring + (size_t)(i) * (size_t)(lay)->size)
+#define ROWSZ(d, lay) ((size_t)(lay)->size * ((d)->width ? (d)->width : 1))
+#define SLOT(d, lay, i) ((d)->ring + (size_t)(i)*ROWSZ(d, lay))
 #define MID(d, lay) SLOT(d, lay, (d)->cap)
 #define BACK(d, lay) SLOT(d, lay, (d)->cap + 1)
 
@@ -31,6 +32,34 @@ static inline uint32_t prev(const ds_daba *d, uint32_t i) {
     return i ? i - 1 : d->cap - 1;
 }
 
+/* The slot operations over the live slots of a row. */
+static inline int comb(const ds_daba *d, const ds_slotlayout *lay, char *dst,
+                       const char *src, char *errmsg, size_t errlen) {
+    if (!d->width)
+        return ds__slot_combine(lay, dst, src, errmsg, errlen);
+    size_t z = (size_t)lay->size;
+    for (uint32_t i = 0; i < d->live; i++, dst += z, src += z) {
+        int rc = ds__slot_combine(lay, dst, src, errmsg, errlen);
+        if (rc)
+            return rc;
+    }
+    return DS_OK;
+}
+static inline void copy(const ds_daba *d, const ds_slotlayout *lay, char *dst,
+                        const char *src) {
+    if (!d->width)
+        ds__slot_copy(lay, dst, src);
+    else
+        memcpy(dst, src, (size_t)d->live * (size_t)lay->size);
+}
+static inline void clear(const ds_daba *d, const ds_slotlayout *lay,
+                         char *dst) {
+    if (!d->width)
+        ds__slot_clear(lay, dst);
+    else
+        memset(dst, 0, (size_t)d->live * (size_t)lay->size);
+}
+
 void ds__daba_init(ds_daba *d) { memset(d, 0, sizeof *d); }
 
 void ds__daba_fini(ds_daba *d) {
@@ -39,7 +68,7 @@ void ds__daba_fini(ds_daba *d) {
 }
 
 size_t ds__daba_bytes(const ds_daba *d, const ds_slotlayout *lay) {
-    return d->ring ? ((size_t)d->cap + 2) * (size_t)lay->size : 0;
+    return d->ring ? ((size_t)d->cap + 2) * ROWSZ(d, lay) : 0;
 }
 
 /* The queue's distance from head to index i (0..n). */
@@ -52,11 +81,13 @@ static int grow(ds_daba *d, const ds_slotlayout *lay) {
     uint32_t cap = d->cap ? d->cap * 2 : 4;
     if (d->most > d->cap && cap > d->most && d->most >= d->n + 2)
         cap = d->most;
-    size_t z = (size_t)lay->size;
-    char *ring = ds_malloc(((size_t)cap + 2) * z);
+    size_t z = ROWSZ(d, lay), bytes = ((size_t)cap + 2) * z;
+    /* rows: zeroed, their slots past live must be the identity */
+    char *ring = d->width ? ds__calloc(bytes) : ds_malloc(bytes);
     if (!ring)
         return DS_NOMEM;
-    ds__mem_prefault(ring, ((size_t)cap + 2) * z);
+    if (!d->width)
+        ds__mem_prefault(ring, bytes);
     if (!d->ring) {
         ds__slot_clear(lay, ring + (size_t)cap * z);
         ds__slot_clear(lay, ring + ((size_t)cap + 1) * z);
@@ -73,6 +104,7 @@ static int grow(ds_daba *d, const ds_slotlayout *lay) {
     ds_free(d->ring);
     d->ring = ring;
     d->cap = cap;
+    d->fresh = d->n;
     d->head = 0;
     d->tail = d->n;
     d->l = l;
@@ -90,12 +122,12 @@ static int step(ds_daba *d, const ds_slotlayout *lay, char *errmsg,
         d->r = d->b;
         d->a = d->tail;
         d->b = d->tail;
-        ds__slot_copy(lay, MID(d, lay), BACK(d, lay));
-        ds__slot_clear(lay, BACK(d, lay));
+        copy(d, lay, MID(d, lay), BACK(d, lay));
+        clear(d, lay, BACK(d, lay));
     }
     if (d->head == d->b) { /* nothing in front */
-        ds__slot_clear(lay, BACK(d, lay));
-        ds__slot_clear(lay, MID(d, lay));
+        clear(d, lay, BACK(d, lay));
+        clear(d, lay, MID(d, lay));
         return DS_OK;
     }
     int rc = DS_OK;
@@ -104,23 +136,21 @@ static int step(ds_daba *d, const ds_slotlayout *lay, char *errmsg,
         char *after = d->a == d->b ? NULL : SLOT(d, lay, d->a);
         d->a = prev(d, d->a);
         if (after)
-            rc = ds__slot_combine(lay, SLOT(d, lay, d->a), after, errmsg,
-                                  errlen);
+            rc = comb(d, lay, SLOT(d, lay, d->a), after, errmsg, errlen);
         if (rc)
             return rc;
     }
     if (d->l != d->r) { /* l moves right by itself, adding mid */
-        rc = ds__slot_combine(lay, SLOT(d, lay, d->l), MID(d, lay), errmsg,
-                              errlen);
+        rc = comb(d, lay, SLOT(d, lay, d->l), MID(d, lay), errmsg, errlen);
         d->l = next(d, d->l);
     } else { /* l, r and a move together */
         d->l = next(d, d->l);
         d->r = next(d, d->r);
         d->a = next(d, d->a);
         if (d->a == d->b)
-            ds__slot_clear(lay, MID(d, lay));
+            clear(d, lay, MID(d, lay));
         else
-            ds__slot_copy(lay, MID(d, lay), SLOT(d, lay, d->a));
+            copy(d, lay, MID(d, lay), SLOT(d, lay, d->a));
     }
     return rc;
 }
@@ -164,4 +194,56 @@ int ds__daba_query(const ds_daba *d, const ds_slotlayout *lay, void *out,
     }
     return ds__slot_combine3(lay, out, SLOT(d, lay, d->head), BACK(d, lay),
                              errmsg, errlen);
+}
+
+/* ------------------------------------------------------------------ rows */
+
+int ds__daba_rows(ds_daba *d, const ds_slotlayout *lay, uint32_t width,
+                  uint32_t most) {
+    ds__daba_init(d);
+    d->width = width ? width : 1;
+    d->most = most;
+    d->cap = most > 4 ? most - 1 : 3; /* grow() takes it to `most` */
+    int rc = grow(d, lay);
+    if (rc)
+        ds__daba_fini(d);
+    return rc;
+}
+
+char *ds__daba_row_next(ds_daba *d, const ds_slotlayout *lay) {
+    if (d->n + 2 > d->cap && grow(d, lay))
+        return NULL;
+    char *row = SLOT(d, lay, d->tail);
+    size_t n = (size_t)d->live * (size_t)lay->size;
+    if (d->tail >= d->fresh) { /* first use: map the row in at once */
+        ds__mem_prefault(row, n);
+        d->fresh = d->tail + 1;
+    }
+    memset(row, 0, n);
+    return row;
+}
+
+int ds__daba_row_insert(ds_daba *d, const ds_slotlayout *lay, char *errmsg,
+                        size_t errlen) {
+    int rc = comb(d, lay, BACK(d, lay), SLOT(d, lay, d->tail), errmsg, errlen);
+    if (rc)
+        return rc;
+    d->tail = next(d, d->tail);
+    d->n++;
+    return step(d, lay, errmsg, errlen);
+}
+
+int ds__daba_row_query(const ds_daba *d, const ds_slotlayout *lay, int col,
+                       void *out, char *errmsg, size_t errlen) {
+    size_t at = (size_t)col * (size_t)lay->size;
+    if (!d->n) {
+        ds__slot_clear(lay, out);
+        return DS_OK;
+    }
+    if (d->head == d->b) {
+        ds__slot_copy(lay, out, BACK(d, lay) + at);
+        return DS_OK;
+    }
+    return ds__slot_combine3(lay, out, SLOT(d, lay, d->head) + at,
+                             BACK(d, lay) + at, errmsg, errlen);
 }

@@ -25,6 +25,9 @@ typedef struct ds_daba {
                             head <= l <= r <= a <= b <= tail along the queue */
     uint32_t spread;     /* when to grow, among queues that fill together */
     uint32_t most;       /* the ring grows to no more than this at once */
+    uint32_t width;      /* slots per element (a row), 0 meaning 1 */
+    uint32_t live;       /* slots of each row in use (<= width) */
+    uint32_t fresh;      /* rows of the ring ever used (mapped in) */
     uint64_t first;      /* slots evicted so far: the oldest's number */
 } ds_daba;
 
@@ -51,6 +54,25 @@ static inline uint64_t ds__daba_first(const ds_daba *d) { return d->first; }
 static inline uint64_t ds__daba_end(const ds_daba *d) {
     return d->first + d->n;
 }
+/*
+** Rows: a queue whose elements are rows of `width` slots, combined slot
+** by slot, so that many queues that always move together (the keys of a
+** window present in every pane) are one queue whose every step runs over
+** contiguous memory. Only the first `live` slots of a row are combined;
+** the others stay the identity (the ring is allocated zeroed), so live
+** may grow. ds__daba_rows sets a new queue up (DS_OK or DS_NOMEM) with a
+** ring of `most` rows; ds__daba_row_next returns the row to fill for the
+** next insert (cleared), and ds__daba_row_insert appends it.
+*/
+int ds__daba_rows(ds_daba *d, const ds_slotlayout *lay, uint32_t width,
+                  uint32_t most);
+char *ds__daba_row_next(ds_daba *d, const ds_slotlayout *lay);
+int ds__daba_row_insert(ds_daba *d, const ds_slotlayout *lay, char *errmsg,
+                        size_t errlen);
+/* Slot col of the combination of every row (identity if empty). */
+int ds__daba_row_query(const ds_daba *d, const ds_slotlayout *lay, int col,
+                       void *out, char *errmsg, size_t errlen);
+
 /* Appends slot v (copied). DS_OK, DS_NOMEM or DS_ERROR (errmsg). */
 int ds__daba_insert(ds_daba *d, const ds_slotlayout *lay, const void *v,
                     char *errmsg, size_t errlen);

@@ -25,6 +25,12 @@ void *ds_malloc(size_t n) {
     return malloc(n ? n : 1);
 }
 
+void *ds__calloc(size_t n) {
+    if (should_fail())
+        return NULL;
+    return calloc(1, n ? n : 1);
+}
+
 void *ds_realloc(void *p, size_t n) {
     if (should_fail())
         return NULL;

@@ -18,6 +18,10 @@
 /* Test hook: the n-th allocation from now fails (n >= 1); 0 turns it off. */
 void ds__mem_fail_after(int64_t n);
 
+/* n zeroed bytes (ds_free them); large blocks come zeroed from the system
+   without being touched. */
+void *ds__calloc(size_t n);
+
 /*
 ** Maps in the pages of a fresh allocation of n bytes at p in one system
 ** call, where touching them one by one would fault on each (about 10 us a

@@ -16,6 +16,7 @@ typedef struct wkey {
     uint64_t hash;
     int32_t refs;  /* pane groups (and late groups) that hold the key */
     int32_t next;  /* free list; -1 */
+    int32_t col;   /* the key's column of rows, or -1: its own queue */
     ds_value *key; /* owned block: nkeys values, then the accumulator
                       slot, then the distinct counts; text owned apart */
     ds_daba daba;
@@ -46,6 +47,14 @@ struct ds_slide {
     char *out; /* owned: per-kid output slots while emitting */
     int32_t out_cap;
     uint32_t most; /* the longest a key's queue is expected to get, + 1 */
+    /* The keys present in (nearly) every pane share one queue of rows,
+       a column each (see "rows" below); the others have their own. */
+    ds_daba rows;
+    int32_t *free_cols; /* owned: columns given back, a stack */
+    int32_t nfree_cols;
+    int64_t dense_keys;    /* keys with a column */
+    int64_t dense_present; /* (pane, key) pairs of the rows' panes whose
+                              key has a column and is in the pane */
 };
 
 ds_slide *ds__slide_new(const ds_aggdef *def, int64_t panes) {
@@ -90,6 +99,8 @@ void ds__slide_free(ds_slide *s) {
     ds_free(s->keys);
     ds_free(s->index);
     ds_free(s->out);
+    ds__daba_fini(&s->rows);
+    ds_free(s->free_cols);
     ds_free(s);
 }
 
@@ -101,6 +112,9 @@ size_t ds__slide_bytes(const ds_slide *s) {
     for (int32_t i = 0; i < s->nkeys; i++)
         if (s->keys[i].key)
             n += s->block + ds__daba_bytes(&s->keys[i].daba, &s->comb);
+    if (s->rows.ring) /* the columns in use */
+        n += ((size_t)s->rows.cap + 2) * s->rows.live * (size_t)s->comb.size +
+             s->rows.width * sizeof(int32_t);
     return n;
 }
 
@@ -158,6 +172,59 @@ static int reindex(ds_slide *s, uint64_t n) {
     return DS_OK;
 }
 
+/* ------------------------------------------------------------ rows */
+
+/*
+** A window whose keys are in nearly every pane (readings of a fixed set of
+** sensors) would otherwise keep one queue per key, far apart in memory, and
+** touch a few cache lines and pages of each at every slide. Instead such
+** keys get a column of one shared queue whose elements are rows (one slot
+** per column): a key missing from a pane has the identity there, and each
+** step runs over contiguous rows. A new key gets a column while the
+** columns so far are mostly filled (at least half of the (pane, key)
+** pairs of the rows are present) and columns are left; otherwise, and for
+** keys that come and go, its own queue, so that memory follows the
+** (pane, key) pairs.
+*/
+#define ROW_MEMORY ((size_t)1 << 30) /* the rows' address space, at most */
+
+/* Sets the rows up at the first pane, with room for twice its keys. */
+static int rows_setup(ds_slide *s, int64_t first_keys) {
+    if (s->rows.ring || !s->comb.nfields || !s->most)
+        return DS_OK;
+    uint64_t w = 64;
+    while (w < (uint64_t)first_keys * 2 && w < (1u << 20))
+        w *= 2;
+    size_t row = (size_t)s->comb.size * ((size_t)s->most + 2);
+    while (w > 16 && w * row > ROW_MEMORY)
+        w /= 2;
+    if (w * row > ROW_MEMORY)
+        return DS_OK;
+    s->free_cols = ds_malloc(sizeof(int32_t) * w);
+    if (!s->free_cols)
+        return DS_NOMEM;
+    s->nfree_cols = 0;
+    return ds__daba_rows(&s->rows, &s->comb, (uint32_t)w, s->most);
+}
+
+/* A column for a new key, or -1 (its own queue). */
+static int32_t take_col(ds_slide *s) {
+    if (!s->rows.ring)
+        return -1;
+    if (s->rows.n && s->dense_keys &&
+        s->dense_present * 2 < (int64_t)s->rows.n * s->dense_keys)
+        return -1; /* the columns are mostly identity: keys come and go */
+    int32_t c;
+    if (s->nfree_cols)
+        c = s->free_cols[--s->nfree_cols];
+    else if (s->rows.live < s->rows.width)
+        c = (int32_t)s->rows.live++;
+    else
+        return -1;
+    s->dense_keys++;
+    return c;
+}
+
 /* The key of group g of t, added when absent; -1 when out of memory. */
 static int32_t key_of(ds_slide *s, const ds_aggtab *t, int64_t g) {
     uint64_t h = t->hashes[g];
@@ -191,6 +258,7 @@ static int32_t key_of(ds_slide *s, const ds_aggtab *t, int64_t g) {
     wkey *k = &s->keys[kid];
     memset(k, 0, sizeof *k);
     k->next = -1;
+    k->col = -1;
     k->hash = h;
     k->key = ds_malloc(s->block ? s->block : 1);
     if (!k->key)
@@ -225,6 +293,7 @@ static int32_t key_of(ds_slide *s, const ds_aggtab *t, int64_t g) {
         }
     }
     ds__daba_init(&k->daba);
+    k->col = take_col(s);
     ds__daba_spread(&k->daba, h);
     ds__daba_bound(&k->daba, s->most);
     uint64_t j = h & s->mask;
@@ -256,6 +325,10 @@ static void drop_key(ds_slide *s, int32_t kid) {
             s->index[k] = -1;
             j = k;
         }
+    }
+    if (s->keys[kid].col >= 0) { /* its column is the identity again */
+        s->free_cols[s->nfree_cols++] = s->keys[kid].col;
+        s->dense_keys--;
     }
     free_key(s, &s->keys[kid]);
     s->keys[kid].next = s->free_head;
@@ -391,7 +464,7 @@ int ds__slide_keeps_tabs(const ds_slide *s) {
 int ds__slide_insert(ds_slide *s, ds_pane *p, char *errmsg, size_t errlen) {
     const ds_aggtab *t = p->tab;
     int64_t n = ds__aggtab_groups(t);
-    size_t is = (size_t)s->inv.size;
+    size_t is = (size_t)s->inv.size, cs = (size_t)s->comb.size;
     if (n > p->kids_cap) {
         int32_t *kids = ds_realloc(p->kids, sizeof(int32_t) * (size_t)n);
         if (kids)
@@ -407,6 +480,9 @@ int ds__slide_insert(ds_slide *s, ds_pane *p, char *errmsg, size_t errlen) {
         snprintf(errmsg, errlen, "too many aggregates in one window");
         return DS_ERROR;
     }
+    int rc = rows_setup(s, n);
+    if (rc)
+        return rc;
     for (int64_t g = 0; g < n; g++) {
         int32_t kid = key_of(s, t, g);
         if (kid < 0)
@@ -418,21 +494,39 @@ int ds__slide_insert(ds_slide *s, ds_pane *p, char *errmsg, size_t errlen) {
         if (s->inv.nfields) {
             char *iv = p->inv + (size_t)g * is;
             ds__slot_from_group(&s->inv, iv, t, g);
-            int rc =
-                ds__slot_combine(&s->inv, inv_slot(s, k), iv, errmsg, errlen);
+            rc = ds__slot_combine(&s->inv, inv_slot(s, k), iv, errmsg, errlen);
             if (rc)
                 return rc;
         }
     }
-    /* the queues lie far apart: ask for a key's slots a few keys ahead */
-    for (int64_t g = 0; g < n && s->comb.nfields; g++) {
+    if (!s->comb.nfields) {
+        p->inserted = 1;
+        return dc_apply(s, t, p->kids, 1);
+    }
+    char *row = NULL;
+    if (s->rows.ring && !(row = ds__daba_row_next(&s->rows, &s->comb)))
+        return DS_NOMEM;
+    /* the keys' own queues lie far apart: ask for their slots a few keys
+       ahead */
+    for (int64_t g = 0; g < n; g++) {
         if (g + PREFETCH < n)
             ds__daba_prefetch(&s->keys[p->kids[g + PREFETCH]].daba, &s->comb);
+        wkey *k = &s->keys[p->kids[g]];
+        if (k->col >= 0) {
+            ds__slot_from_group(&s->comb, row + (size_t)k->col * cs, t, g);
+            s->dense_present++;
+            continue;
+        }
         ds__slot_from_group(&s->comb, slot, t, g);
-        int rc = ds__daba_insert(&s->keys[p->kids[g]].daba, &s->comb, slot,
-                                 errmsg, errlen);
+        rc = ds__daba_insert(&k->daba, &s->comb, slot, errmsg, errlen);
         if (rc)
             return rc;
+    }
+    if (row) {
+        rc = ds__daba_row_insert(&s->rows, &s->comb, errmsg, errlen);
+        if (rc)
+            return rc;
+        p->slid = 1;
     }
     p->inserted = 1;
     return dc_apply(s, t, p->kids, 1);
@@ -457,7 +551,9 @@ int ds__slide_evict(ds_slide *s, ds_pane *p, char *errmsg, size_t errlen) {
         wkey *k = &s->keys[p->kids[g]];
         if (s->inv.nfields)
             ds__slot_subtract(&s->inv, inv_slot(s, k), p->inv + (size_t)g * is);
-        if (s->comb.nfields) {
+        if (k->col >= 0) {
+            s->dense_present--;
+        } else if (s->comb.nfields) {
             if (g + PREFETCH < n)
                 ds__daba_prefetch(&s->keys[p->kids[g + PREFETCH]].daba,
                                   &s->comb);
@@ -465,6 +561,12 @@ int ds__slide_evict(ds_slide *s, ds_pane *p, char *errmsg, size_t errlen) {
             if (rc)
                 return rc;
         }
+    }
+    if (p->slid) {
+        rc = ds__daba_evict(&s->rows, &s->comb, errmsg, errlen);
+        if (rc)
+            return rc;
+        p->slid = 0;
     }
     /* late rows: their invertible part was added to the accumulators */
     int64_t nl = p->late ? ds__aggtab_groups(p->late) : 0;
@@ -557,10 +659,13 @@ int ds__slide_output(ds_slide *s, ds_pane *const *panes, int npanes,
         for (int32_t i = 0; i < s->nkeys && !rc; i++) {
             if (i + PREFETCH < s->nkeys)
                 ds__daba_prefetch(&s->keys[i + PREFETCH].daba, &s->comb);
-            if (s->keys[i].key)
-                rc = ds__daba_query(&s->keys[i].daba, &s->comb,
-                                    s->out + (size_t)i * (size_t)cs, errmsg,
-                                    errlen);
+            wkey *k = &s->keys[i];
+            char *o = s->out + (size_t)i * (size_t)cs;
+            if (k->key && k->col >= 0)
+                rc = ds__daba_row_query(&s->rows, &s->comb, k->col, o, errmsg,
+                                        errlen);
+            else if (k->key)
+                rc = ds__daba_query(&k->daba, &s->comb, o, errmsg, errlen);
         }
         /* late rows of the window's panes */
         char slot[1024];

@@ -37,6 +37,7 @@ typedef struct ds_pane {
     int32_t *late_kids; /* owned: key of each group of late */
     int64_t late_seen;  /* groups of late already given to the slider */
     int inserted;
+    int slid; /* given to the slider by ds__slide_insert, not yet evicted */
     struct ds_pane *next; /* the next pane by id (the operator's list) */
 } ds_pane;
 
