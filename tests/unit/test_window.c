@@ -1,8 +1,10 @@
 /*
-** test_window.c - windows: the DABA Lite queue against a naive fold, the
+** test_window.c - windows: the DABA Lite queue (of slots and of rows)
+** against naive folds, the
 ** emission schedule of each window kind, event time with late rows and
 ** LATE INTO, results that do not depend on how in-order input is cut into
-** batches, and state that stays flat over a long run.
+** batches, and state that stays flat over a long run, with a fixed key set
+** and with keys that come and go.
 */
 #include <criterion/criterion.h>
 
@@ -80,6 +82,88 @@ Test(window, daba_matches_a_naive_fold) {
         cr_assert(got - sum < 1e-6 * (sum > 1 ? sum : 1) &&
                       sum - got < 1e-6 * (sum > 1 ? sum : 1),
                   "sum %f vs %f", got, sum);
+    }
+    ds__daba_fini(&d);
+}
+
+Test(window, daba_rows_match_naive_folds_per_column) {
+    /* a queue of rows: each column (a DOUBLE MIN and SUM) must equal a
+       fold of that column alone, with the identity where a row has no
+       value, while columns are added along the way */
+    ds_aggdef def;
+    memset(&def, 0, sizeof def);
+    ds_aggspec specs[2] = {
+        {DS_AGG_MIN, DS_DOUBLE, DS_DOUBLE, NULL, "min"},
+        {DS_AGG_SUM, DS_DOUBLE, DS_DOUBLE, NULL, "sum"},
+    };
+    def.naggs = 2;
+    def.aggs = specs;
+    ds_slotlayout lay;
+    ds__slot_layout(&lay, &def, DS_SLOT_COMBINE);
+    enum { N = 3000, W = 16, MOST = 40 };
+    static double v[N][W];
+    static uint8_t has[N][W];
+    ds_daba d;
+    cr_assert_eq(ds__daba_rows(&d, &lay, W, MOST), DS_OK);
+    d.live = 4;
+    uint64_t seed = 7;
+    int64_t head = 0, tail = 0;
+    char out[64], msg[64];
+    for (int step = 0; step < N * 2; step++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        int r = (int)(seed >> 33) % 100;
+        if (step == 500)
+            d.live = 10; /* new columns: the identity in every row so far */
+        if (step == 1500)
+            d.live = W;
+        /* mostly a window of about 30 rows, sometimes longer than MOST */
+        int want = step % 2000 < 1000 ? 30 : 60;
+        if (tail < N && (tail - head < want || r < 40)) {
+            char *row = ds__daba_row_next(&d, &lay);
+            cr_assert_not_null(row);
+            for (uint32_t c = 0; c < d.live; c++) {
+                seed = seed * 6364136223846793005ULL + 1;
+                has[tail][c] = (seed >> 60) < 12;
+                v[tail][c] = (double)((seed >> 20) % 10000) / 8.0 - 300;
+                if (!has[tail][c])
+                    continue;
+                double *q = (double *)(row + (size_t)c * (size_t)lay.size);
+                q[0] = v[tail][c];
+                ((int64_t *)q)[1] = 1;
+                q = (double *)(row + (size_t)c * (size_t)lay.size +
+                               lay.fields[1].offset);
+                q[0] = v[tail][c];
+                ((int64_t *)q)[1] = 1;
+            }
+            cr_assert_eq(ds__daba_row_insert(&d, &lay, msg, sizeof msg),
+                         DS_OK);
+            tail++;
+        } else if (tail > head) {
+            cr_assert_eq(ds__daba_evict(&d, &lay, msg, sizeof msg), DS_OK);
+            head++;
+        }
+        for (uint32_t c = 0; c < d.live; c++) {
+            cr_assert_eq(ds__daba_row_query(&d, &lay, (int)c, out, msg,
+                                            sizeof msg),
+                         DS_OK);
+            double mn = 0, sum = 0;
+            int64_t cnt = 0;
+            for (int64_t k = head; k < tail; k++) {
+                if (!has[k][c]) /* also: columns added after row k */
+                    continue;
+                if (!cnt || v[k][c] < mn)
+                    mn = v[k][c];
+                sum += v[k][c];
+                cnt++;
+            }
+            cr_assert_eq(*(int64_t *)(out + 8), cnt, "step %d col %u", step, c);
+            if (!cnt)
+                continue;
+            cr_assert_eq(*(double *)out, mn, "step %d col %u", step, c);
+            double got = *(double *)(out + lay.fields[1].offset);
+            cr_assert(got - sum < 1e-9 * 1e6 && sum - got < 1e-9 * 1e6,
+                      "step %d col %u: sum %f vs %f", step, c, got, sum);
+        }
     }
     ds__daba_fini(&d);
 }
@@ -316,6 +400,48 @@ Test(window, state_stays_flat_with_a_fixed_key_set) {
     cr_assert(at500 > 0);
     cr_assert(state_bytes < at500 * 12 / 10, "state grew from %lld to %lld",
               (long long)at500, (long long)state_bytes);
+    ds_query_close(q);
+    ds_close(e);
+}
+
+Test(window, state_stays_flat_with_keys_that_come_and_go) {
+    /* 10 keys in every batch and 40 that appear once each: the steady
+       keys share the rows, the others get queues of their own, and the
+       state follows the (pane, key) pairs of the window */
+    ds_config cfg;
+    ds_config_init(&cfg);
+    cfg.clock = DS_CLOCK_VIRTUAL;
+    cfg.on_result = metrics_fn;
+    cr_assert_eq(ds_open(&e, &cfg), DS_OK);
+    exec_ok("CREATE STREAM r (k TEXT, v DOUBLE) FROM QUEUE FORMAT CSV;");
+    ds_query *q;
+    cr_assert_eq(ds_query_open(e,
+                               "SELECT k, MIN(v) AS lo, SUM(v) AS s FROM r "
+                               "WINDOW SLIDING (SIZE 30 SECONDS, SLIDE 1 "
+                               "SECOND) GROUP BY k;",
+                               NULL, NULL, &q),
+                 DS_OK);
+    int64_t at300 = 0;
+    char buf[8192];
+    for (int b = 1; b <= 1000; b++) {
+        size_t len = 0;
+        for (int k = 0; k < 10; k++)
+            len += (size_t)snprintf(buf + len, sizeof buf - len, "key%d,%d\n",
+                                    k, (b * 31 + k * 7) % 1000);
+        for (int k = 0; k < 40; k++)
+            len += (size_t)snprintf(buf + len, sizeof buf - len,
+                                    "once%d_%d,%d.5\n", b, k, k);
+        cr_assert_eq(ds_push(e, "r", buf, len), DS_OK);
+        cr_assert_eq(ds_step(e), DS_OK);
+        if (b == 300 || b == 1000) {
+            exec_ok("SHOW METRICS;");
+            if (b == 300)
+                at300 = state_bytes;
+        }
+    }
+    cr_assert(at300 > 0);
+    cr_assert(state_bytes < at300 * 12 / 10, "state grew from %lld to %lld",
+              (long long)at300, (long long)state_bytes);
     ds_query_close(q);
     ds_close(e);
 }
