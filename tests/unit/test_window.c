@@ -135,17 +135,16 @@ Test(window, daba_rows_match_naive_folds_per_column) {
                 q[0] = v[tail][c];
                 ((int64_t *)q)[1] = 1;
             }
-            cr_assert_eq(ds__daba_row_insert(&d, &lay, msg, sizeof msg),
-                         DS_OK);
+            cr_assert_eq(ds__daba_row_insert(&d, &lay, msg, sizeof msg), DS_OK);
             tail++;
         } else if (tail > head) {
             cr_assert_eq(ds__daba_evict(&d, &lay, msg, sizeof msg), DS_OK);
             head++;
         }
         for (uint32_t c = 0; c < d.live; c++) {
-            cr_assert_eq(ds__daba_row_query(&d, &lay, (int)c, out, msg,
-                                            sizeof msg),
-                         DS_OK);
+            cr_assert_eq(
+                ds__daba_row_query(&d, &lay, (int)c, out, msg, sizeof msg),
+                DS_OK);
             double mn = 0, sum = 0;
             int64_t cnt = 0;
             for (int64_t k = head; k < tail; k++) {
@@ -367,7 +366,13 @@ static int metrics_fn(void *user, const ds_result *r) {
     return 0;
 }
 
-Test(window, state_stays_flat_with_a_fixed_key_set) {
+/*
+** Runs query over `batches` batches, each of `steady` keys seen in every
+** batch and `once` keys seen in that batch only, and checks that the
+** state at the end is within 20% of the state at batch `first`.
+*/
+static void check_state_flat(const char *query, int steady, int once, int first,
+                             int batches) {
     ds_config cfg;
     ds_config_init(&cfg);
     cfg.clock = DS_CLOCK_VIRTUAL;
@@ -375,75 +380,45 @@ Test(window, state_stays_flat_with_a_fixed_key_set) {
     cr_assert_eq(ds_open(&e, &cfg), DS_OK);
     exec_ok("CREATE STREAM r (k TEXT, v DOUBLE) FROM QUEUE FORMAT CSV;");
     ds_query *q;
-    cr_assert_eq(ds_query_open(e,
-                               "SELECT k, AVG(v) AS a, MIN(v) AS lo, MAX(v) "
-                               "AS hi, COUNT(DISTINCT k) AS d FROM r WINDOW "
-                               "SLIDING (SIZE 20 SECONDS, SLIDE 1 SECOND) "
-                               "GROUP BY k;",
-                               NULL, NULL, &q),
-                 DS_OK);
-    int64_t at500 = 0;
-    char buf[4096];
-    for (int b = 1; b <= 2000; b++) {
-        size_t len = 0;
-        for (int k = 0; k < 50; k++)
-            len += (size_t)snprintf(buf + len, sizeof buf - len, "key%d,%d\n",
-                                    k, (b * 31 + k * 7) % 1000);
-        cr_assert_eq(ds_push(e, "r", buf, len), DS_OK);
-        cr_assert_eq(ds_step(e), DS_OK);
-        if (b == 500 || b == 2000) {
-            exec_ok("SHOW METRICS;");
-            if (b == 500)
-                at500 = state_bytes;
-        }
-    }
-    cr_assert(at500 > 0);
-    cr_assert(state_bytes < at500 * 12 / 10, "state grew from %lld to %lld",
-              (long long)at500, (long long)state_bytes);
-    ds_query_close(q);
-    ds_close(e);
-}
-
-Test(window, state_stays_flat_with_keys_that_come_and_go) {
-    /* 10 keys in every batch and 40 that appear once each: the steady
-       keys share the rows, the others get queues of their own, and the
-       state follows the (pane, key) pairs of the window */
-    ds_config cfg;
-    ds_config_init(&cfg);
-    cfg.clock = DS_CLOCK_VIRTUAL;
-    cfg.on_result = metrics_fn;
-    cr_assert_eq(ds_open(&e, &cfg), DS_OK);
-    exec_ok("CREATE STREAM r (k TEXT, v DOUBLE) FROM QUEUE FORMAT CSV;");
-    ds_query *q;
-    cr_assert_eq(ds_query_open(e,
-                               "SELECT k, MIN(v) AS lo, SUM(v) AS s FROM r "
-                               "WINDOW SLIDING (SIZE 30 SECONDS, SLIDE 1 "
-                               "SECOND) GROUP BY k;",
-                               NULL, NULL, &q),
-                 DS_OK);
-    int64_t at300 = 0;
+    cr_assert_eq(ds_query_open(e, query, NULL, NULL, &q), DS_OK);
+    int64_t at_first = 0;
     char buf[8192];
-    for (int b = 1; b <= 1000; b++) {
+    for (int b = 1; b <= batches; b++) {
         size_t len = 0;
-        for (int k = 0; k < 10; k++)
+        for (int k = 0; k < steady; k++)
             len += (size_t)snprintf(buf + len, sizeof buf - len, "key%d,%d\n",
                                     k, (b * 31 + k * 7) % 1000);
-        for (int k = 0; k < 40; k++)
+        for (int k = 0; k < once; k++)
             len += (size_t)snprintf(buf + len, sizeof buf - len,
                                     "once%d_%d,%d.5\n", b, k, k);
         cr_assert_eq(ds_push(e, "r", buf, len), DS_OK);
         cr_assert_eq(ds_step(e), DS_OK);
-        if (b == 300 || b == 1000) {
+        if (b == first || b == batches) {
             exec_ok("SHOW METRICS;");
-            if (b == 300)
-                at300 = state_bytes;
+            if (b == first)
+                at_first = state_bytes;
         }
     }
-    cr_assert(at300 > 0);
-    cr_assert(state_bytes < at300 * 12 / 10, "state grew from %lld to %lld",
-              (long long)at300, (long long)state_bytes);
+    cr_assert(at_first > 0);
+    cr_assert(state_bytes < at_first * 12 / 10, "state grew from %lld to %lld",
+              (long long)at_first, (long long)state_bytes);
     ds_query_close(q);
     ds_close(e);
+}
+
+Test(window, state_stays_flat_with_a_fixed_key_set) {
+    check_state_flat("SELECT k, AVG(v) AS a, MIN(v) AS lo, MAX(v) AS hi, "
+                     "COUNT(DISTINCT k) AS d FROM r WINDOW SLIDING (SIZE 20 "
+                     "SECONDS, SLIDE 1 SECOND) GROUP BY k;",
+                     50, 0, 500, 2000);
+}
+
+Test(window, state_stays_flat_with_keys_that_come_and_go) {
+    /* the steady keys share the rows, the others get queues of their own,
+       and the state follows the (pane, key) pairs of the window */
+    check_state_flat("SELECT k, MIN(v) AS lo, SUM(v) AS s FROM r WINDOW "
+                     "SLIDING (SIZE 30 SECONDS, SLIDE 1 SECOND) GROUP BY k;",
+                     10, 40, 300, 1000);
 }
 
 Test(window, planning_errors) {
