@@ -76,11 +76,16 @@ static inline uint32_t offset(const ds_daba *d, uint32_t i) {
     return i >= d->head ? i - d->head : i + d->cap - d->head;
 }
 
-/* A longer ring, the queue copied to its start. */
-static int grow(ds_daba *d, const ds_slotlayout *lay) {
+/* The next ring length: double, or `most` when that is enough. */
+static uint32_t next_cap(const ds_daba *d) {
     uint32_t cap = d->cap ? d->cap * 2 : 4;
     if (d->most > d->cap && cap > d->most && d->most >= d->n + 2)
         cap = d->most;
+    return cap;
+}
+
+/* A ring of cap elements (> n), the queue copied to its start. */
+static int grow(ds_daba *d, const ds_slotlayout *lay, uint32_t cap) {
     size_t z = ROWSZ(d, lay), bytes = ((size_t)cap + 2) * z;
     /* rows: zeroed, their slots past live must be the identity */
     char *ring = d->width ? ds__calloc(bytes) : ds_malloc(bytes);
@@ -155,21 +160,27 @@ static int step(ds_daba *d, const ds_slotlayout *lay, char *errmsg,
     return rc;
 }
 
+/* Appends the element written at the tail. */
+static int append(ds_daba *d, const ds_slotlayout *lay, char *errmsg,
+                  size_t errlen) {
+    int rc = comb(d, lay, BACK(d, lay), SLOT(d, lay, d->tail), errmsg, errlen);
+    if (rc)
+        return rc;
+    d->tail = next(d, d->tail);
+    d->n++;
+    return step(d, lay, errmsg, errlen);
+}
+
 int ds__daba_insert(ds_daba *d, const ds_slotlayout *lay, const void *v,
                     char *errmsg, size_t errlen) {
     /* after the insert the ring must still be longer than the queue */
     uint32_t limit = d->cap;
     if (d->spread && d->cap >= 16 && d->cap != d->most)
         limit = d->cap / 2 + d->spread % (d->cap / 2);
-    if (d->n + 2 > limit && grow(d, lay))
+    if (d->n + 2 > limit && grow(d, lay, next_cap(d)))
         return DS_NOMEM;
-    int rc = ds__slot_combine(lay, BACK(d, lay), v, errmsg, errlen);
-    if (rc)
-        return rc;
     ds__slot_copy(lay, SLOT(d, lay, d->tail), v);
-    d->tail = next(d, d->tail);
-    d->n++;
-    return step(d, lay, errmsg, errlen);
+    return append(d, lay, errmsg, errlen);
 }
 
 int ds__daba_evict(ds_daba *d, const ds_slotlayout *lay, char *errmsg,
@@ -184,16 +195,7 @@ int ds__daba_evict(ds_daba *d, const ds_slotlayout *lay, char *errmsg,
 
 int ds__daba_query(const ds_daba *d, const ds_slotlayout *lay, void *out,
                    char *errmsg, size_t errlen) {
-    if (!d->n) {
-        ds__slot_clear(lay, out);
-        return DS_OK;
-    }
-    if (d->head == d->b) { /* front empty */
-        ds__slot_copy(lay, out, BACK(d, lay));
-        return DS_OK;
-    }
-    return ds__slot_combine3(lay, out, SLOT(d, lay, d->head), BACK(d, lay),
-                             errmsg, errlen);
+    return ds__daba_row_query(d, lay, 0, out, errmsg, errlen);
 }
 
 /* ------------------------------------------------------------------ rows */
@@ -203,15 +205,14 @@ int ds__daba_rows(ds_daba *d, const ds_slotlayout *lay, uint32_t width,
     ds__daba_init(d);
     d->width = width ? width : 1;
     d->most = most;
-    d->cap = most > 4 ? most - 1 : 3; /* grow() takes it to `most` */
-    int rc = grow(d, lay);
+    int rc = grow(d, lay, most > 4 ? most : 4);
     if (rc)
         ds__daba_fini(d);
     return rc;
 }
 
 char *ds__daba_row_next(ds_daba *d, const ds_slotlayout *lay) {
-    if (d->n + 2 > d->cap && grow(d, lay))
+    if (d->n + 2 > d->cap && grow(d, lay, next_cap(d)))
         return NULL;
     char *row = SLOT(d, lay, d->tail);
     size_t n = (size_t)d->live * (size_t)lay->size;
@@ -225,12 +226,7 @@ char *ds__daba_row_next(ds_daba *d, const ds_slotlayout *lay) {
 
 int ds__daba_row_insert(ds_daba *d, const ds_slotlayout *lay, char *errmsg,
                         size_t errlen) {
-    int rc = comb(d, lay, BACK(d, lay), SLOT(d, lay, d->tail), errmsg, errlen);
-    if (rc)
-        return rc;
-    d->tail = next(d, d->tail);
-    d->n++;
-    return step(d, lay, errmsg, errlen);
+    return append(d, lay, errmsg, errlen);
 }
 
 int ds__daba_row_query(const ds_daba *d, const ds_slotlayout *lay, int col,

@@ -69,7 +69,8 @@ int ds__daba_rows(ds_daba *d, const ds_slotlayout *lay, uint32_t width,
 char *ds__daba_row_next(ds_daba *d, const ds_slotlayout *lay);
 int ds__daba_row_insert(ds_daba *d, const ds_slotlayout *lay, char *errmsg,
                         size_t errlen);
-/* Slot col of the combination of every row (identity if empty). */
+/* Slot col of the combination of every row (identity if empty); for a
+   queue of slots, col 0 is ds__daba_query. */
 int ds__daba_row_query(const ds_daba *d, const ds_slotlayout *lay, int col,
                        void *out, char *errmsg, size_t errlen);
 

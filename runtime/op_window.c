@@ -424,7 +424,7 @@ static void win_metrics(const ds_op *op, ds_op_metrics *m) {
         m->state_bytes +=
             (int64_t)sizeof *p +
             (p->tab ? (int64_t)ds__aggtab_bytes(p->tab) : 0) +
-            (p->ngroups ? p->kids_cap * (int64_t)sizeof(int32_t) : 0);
+            (o->slide ? (int64_t)ds__slide_pane_bytes(o->slide, p) : 0);
         if (p->late)
             m->state_bytes += (int64_t)ds__aggtab_bytes(p->late);
     }

@@ -456,6 +456,10 @@ static int dc_apply(ds_slide *s, const ds_aggtab *t, const int32_t *kids,
 
 /* ---------------------------------------------------- panes in and out */
 
+size_t ds__slide_pane_bytes(const ds_slide *s, const ds_pane *p) {
+    return (size_t)p->kids_cap * (sizeof(int32_t) + (size_t)s->inv.size);
+}
+
 int ds__slide_keeps_tabs(const ds_slide *s) {
     int off[1];
     return s->ndist > 0 || ds__slot_text_offsets(&s->comb, off, 1) > 0;
@@ -542,7 +546,7 @@ int ds__slide_evict(ds_slide *s, ds_pane *p, char *errmsg, size_t errlen) {
     int64_t n = p->ngroups;
     size_t is = (size_t)s->inv.size;
     char slot[1024];
-    int rc = s->ndist ? dc_apply(s, p->tab, p->kids, -1) : DS_OK;
+    int rc = dc_apply(s, p->tab, p->kids, -1); /* the tab is kept if so */
     if (!rc && p->late)
         rc = dc_apply(s, p->late, p->late_kids, -1);
     if (rc)

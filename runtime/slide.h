@@ -70,6 +70,9 @@ int ds__slide_late_end(ds_slide *s, ds_pane *p, char *errmsg, size_t errlen);
 */
 int ds__slide_keeps_tabs(const ds_slide *s);
 
+/* Bytes the slider keeps in pane p (kids and inv). */
+size_t ds__slide_pane_bytes(const ds_slide *s, const ds_pane *p);
+
 /* Number of keys in the window now. */
 int64_t ds__slide_keys(const ds_slide *s);
 size_t ds__slide_bytes(const ds_slide *s);
